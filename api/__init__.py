@@ -1,0 +1,1 @@
+"""The HTTP API (Django REST framework): adapters over the workflow services and policies."""

@@ -1,0 +1,31 @@
+"""API v1 routes, the OpenAPI schema and its documentation pages (served from the project)."""
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.authtoken.views import obtain_auth_token
+
+from api import views
+
+app_name = "api"
+
+urlpatterns = [
+    path("auth/token/", obtain_auth_token, name="token"),
+    path("me/", views.MeView.as_view(), name="me"),
+    path("declarations/", views.DeclarationListCreateView.as_view(), name="declaration-list"),
+    path("declarations/<int:pk>/", views.DeclarationDetailView.as_view(), name="declaration-detail"),
+    path("declarations/<int:pk>/history/", views.DeclarationHistoryView.as_view(), name="declaration-history"),
+    *[
+        path(f"declarations/<int:pk>/{name}/", view.as_view(), name=f"declaration-{name.replace('_', '-')}")
+        for name, view in views.TRANSITION_VIEWS.items()
+    ],
+    path("review-queue/", views.ReviewQueueView.as_view(), name="review-queue"),
+    path("organisations/", views.OrganisationListView.as_view(), name="organisation-list"),
+    path("organisations/<int:pk>/", views.OrganisationDetailView.as_view(), name="organisation-detail"),
+    path("officials/", views.OfficialListView.as_view(), name="official-list"),
+    path("officials/<int:pk>/", views.OfficialDetailView.as_view(), name="official-detail"),
+    path("positions/", views.PositionListView.as_view(), name="position-list"),
+    path("positions/<int:pk>/", views.PositionDetailView.as_view(), name="position-detail"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/swagger-ui/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="swagger-ui"),
+    path("schema/redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+]

@@ -1,0 +1,1 @@
+"""The pages people use; an adapter over ``workflow`` like the API."""

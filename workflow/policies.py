@@ -1,0 +1,213 @@
+"""The one policy module: who sees which filings, who reviews what, and the guardian grants behind it.
+
+Every list and every single object is fetched through these selectors. An object the user may not see
+raises ``ObjectNotFound`` exactly like a missing one; capability checks live on the state graph
+(``declarations.rules``) and reach the scope defined here through ``ReviewScopeBackend``.
+"""
+
+from __future__ import annotations
+
+from functools import reduce
+from operator import or_
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import BaseBackend, ModelBackend
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group
+from django.db.models import Q, QuerySet
+from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
+
+from declarations.models import (
+    Declaration,
+    DeclarationState,
+    DeclarationUserObjectPermission,
+    DeclarationGroupObjectPermission,
+    Official,
+    Organisation,
+    OrganisationGroupObjectPermission,
+    Position,
+)
+from declarations.rules import REVIEW_PERMISSION
+from workflow.errors import ObjectNotFound
+
+User = get_user_model()
+AnyUser = AbstractBaseUser | AnonymousUser
+
+REVIEW_FILINGS_PERMISSION = "declarations.review_filings"
+VIEW_ALL_PERMISSION = "declarations.view_all_declarations"
+REVIEW_QUEUE_STATES = (DeclarationState.SUBMITTED, DeclarationState.UNDER_REVIEW)
+
+
+def _is_active_user(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def _has_global_perm(user: Any, perm: str) -> bool:
+    """Model-level permission only (agency supervisors, administrators); object grants do not count."""
+    return _is_active_user(user) and (user.is_superuser or ModelBackend().has_perm(user, perm))
+
+
+def reviewer_organisation_paths(user: Any) -> tuple[str, ...]:
+    """Materialised paths of the organisations whose subtrees the user reviews (cached on the user)."""
+    if not _is_active_user(user):
+        return ()
+    cached = getattr(user, "_review_scope_paths", None)
+    if cached is None:
+        organisations = get_objects_for_user(
+            user,
+            REVIEW_FILINGS_PERMISSION,
+            klass=Organisation,
+            accept_global_perms=False,
+            with_superuser=False,
+        )
+        cached = tuple(sorted(organisations.values_list("path", flat=True)))
+        user._review_scope_paths = cached
+    return cached
+
+
+def _subtree_q(paths: tuple[str, ...], field: str) -> Q:
+    return reduce(or_, (Q(**{f"{field}__startswith": path}) for path in paths), Q(pk__in=[]))
+
+
+def _granted_declaration_ids_q(user: Any) -> Q:
+    """Declarations granted to the user one by one (the agency's per-filing review assignments)."""
+    direct = DeclarationUserObjectPermission.objects.filter(
+        user=user, permission__codename="review_declaration"
+    ).values("content_object_id")
+    through_groups = DeclarationGroupObjectPermission.objects.filter(
+        group__user=user, permission__codename="review_declaration"
+    ).values("content_object_id")
+    return Q(pk__in=direct) | Q(pk__in=through_groups)
+
+
+def sees_all_declarations(user: Any) -> bool:
+    return _has_global_perm(user, VIEW_ALL_PERMISSION)
+
+
+def visible_declarations(user: Any) -> QuerySet[Declaration]:
+    """Every declaration the user may see: their own, those in their review scope, those granted."""
+    queryset = Declaration.objects.select_related("official", "organisation", "position")
+    if not _is_active_user(user):
+        return queryset.none()
+    if sees_all_declarations(user):
+        return queryset.all()
+    visible = Q(official__user=user) | _granted_declaration_ids_q(user)
+    paths = reviewer_organisation_paths(user)
+    if paths:
+        visible |= _subtree_q(paths, "organisation__path")
+    return queryset.filter(visible)
+
+
+def get_visible_declaration(user: Any, pk: Any, *, for_update: bool = False) -> Declaration:
+    """Fetch and authorise in one call: a declaration the user may not see is not found."""
+    queryset = visible_declarations(user)
+    if for_update:
+        queryset = queryset.select_for_update(of=("self",), no_key=True)
+    try:
+        return queryset.get(pk=pk)
+    except (Declaration.DoesNotExist, ValueError, TypeError):
+        raise ObjectNotFound from None
+
+
+def review_queue_for(user: Any) -> QuerySet[Declaration]:
+    """The declarations waiting for this reviewer: submitted or under review, in scope, not their own."""
+    queryset = Declaration.objects.select_related("official", "organisation", "position").filter(
+        state__in=REVIEW_QUEUE_STATES
+    )
+    if not _is_active_user(user):
+        return queryset.none()
+    if _has_global_perm(user, REVIEW_PERMISSION):
+        scope = Q()
+    else:
+        scope = _granted_declaration_ids_q(user)
+        paths = reviewer_organisation_paths(user)
+        if paths:
+            scope |= _subtree_q(paths, "organisation__path")
+    return queryset.filter(scope).exclude(official__user=user).order_by("submitted_at", "pk")
+
+
+def visible_organisations(user: Any) -> QuerySet[Organisation]:
+    """The organisation tree is public information for signed-in users."""
+    if not _is_active_user(user):
+        return Organisation.objects.none()
+    return Organisation.objects.all()
+
+
+def visible_officials(user: Any) -> QuerySet[Official]:
+    """The user themself and the officials who hold a position in the user's review scope."""
+    if not _is_active_user(user):
+        return Official.objects.none()
+    if sees_all_declarations(user):
+        return Official.objects.all()
+    paths = reviewer_organisation_paths(user)
+    in_scope = Position.objects.filter(_subtree_q(paths, "organisation__path")).values("official_id")
+    return Official.objects.filter(Q(user=user) | Q(pk__in=in_scope))
+
+
+def visible_positions(user: Any) -> QuerySet[Position]:
+    """The user's own positions and the positions in the user's review scope."""
+    queryset = Position.objects.select_related("official", "organisation")
+    if not _is_active_user(user):
+        return queryset.none()
+    if sees_all_declarations(user):
+        return queryset.all()
+    paths = reviewer_organisation_paths(user)
+    return queryset.filter(Q(official__user=user) | _subtree_q(paths, "organisation__path"))
+
+
+def get_visible_position(user: Any, pk: Any) -> Position:
+    try:
+        return visible_positions(user).get(pk=pk)
+    except (Position.DoesNotExist, ValueError, TypeError):
+        raise ObjectNotFound from None
+
+
+def reviewers_group(organisation: Organisation) -> Group:
+    """The group of an organisation's authorised officials (ЭБАТ); it holds the subtree grant."""
+    group, _created = Group.objects.get_or_create(name=f"reviewers:{organisation.code}")
+    assign_perm(REVIEW_FILINGS_PERMISSION, group, organisation)
+    return group
+
+
+def grant_organisation_reviewer(*, organisation: Organisation, user: Any) -> None:
+    """Make the user an authorised official (ЭБАТ) of the organisation and its subtree."""
+    reviewers_group(organisation).user_set.add(user)
+    user.__dict__.pop("_review_scope_paths", None)
+
+
+def revoke_organisation_reviewer(*, organisation: Organisation, user: Any) -> None:
+    """Remove the user's ЭБАТ scope over the organisation, effective immediately."""
+    reviewers_group(organisation).user_set.remove(user)
+    remove_perm(REVIEW_FILINGS_PERMISSION, user, organisation)
+    user.__dict__.pop("_review_scope_paths", None)
+
+
+def reviewers_of(organisation: Organisation) -> QuerySet[Any]:
+    """Active users who review the organisation: grants on it or on any organisation above it."""
+    grants = OrganisationGroupObjectPermission.objects.filter(
+        content_object_id__in=organisation.ancestors_and_self_ids(), permission__codename="review_filings"
+    ).values("group_id")
+    return User.objects.filter(is_active=True, groups__in=grants).distinct()
+
+
+class ReviewScopeBackend(BaseBackend):
+    """Answers ``user.has_perm("declarations.review_declaration", declaration)`` for the state graph.
+
+    A user reviews a declaration when they hold the global permission (agency supervisors, accepted
+    explicitly here), when their organisation grant covers the declaration's organisation, or when the
+    declaration was granted to them directly. It authenticates nobody.
+    """
+
+    def has_perm(self, user_obj: Any, perm: str, obj: Any = None) -> bool:
+        if perm != REVIEW_PERMISSION or not isinstance(obj, Declaration) or not _is_active_user(user_obj):
+            return False
+        if _has_global_perm(user_obj, REVIEW_PERMISSION):
+            return True
+        organisation_path = obj.organisation.path
+        if any(organisation_path.startswith(path) for path in reviewer_organisation_paths(user_obj)):
+            return True
+        return visible_declarations_granted(user_obj).filter(pk=obj.pk).exists()
+
+
+def visible_declarations_granted(user: Any) -> QuerySet[Declaration]:
+    return Declaration.objects.filter(_granted_declaration_ids_q(user))
