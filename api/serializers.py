@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
 from declarations.models import Declaration, DeclarationKind, DeclarationState, Official, Organisation, Position
@@ -148,7 +148,7 @@ class CommentSerializer(serializers.Serializer[Any]):
 
 class ReturnSerializer(serializers.Serializer[Any]):
     comment = serializers.CharField(max_length=4000)
-    remarks = RemarkSerializer(many=True, required=False, default=list, max_length=100)
+    remarks = RemarkSerializer(many=True, required=False, default=list, max_length=100)  # type: ignore[call-arg]
 
 
 class ReasonSerializer(serializers.Serializer[Any]):
@@ -185,12 +185,25 @@ class MeSerializer(serializers.Serializer[Any]):
     positions = PositionSerializer(many=True)
 
 
-class ErrorSerializer(serializers.Serializer[Any]):
-    detail = serializers.CharField()
-    code = serializers.CharField()
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False)
+ErrorSerializer = inline_serializer(
+    name="Error",
+    fields={
+        "detail": serializers.CharField(),
+        "code": serializers.CharField(),
+        "errors": serializers.DictField(
+            child=serializers.ListField(child=serializers.CharField()),
+            required=False,
+            help_text=_("Field path → messages, for invalid input."),
+        ),
+    },
+)
 
-
-class StateErrorSerializer(ErrorSerializer):
-    state = serializers.CharField()
-    allowed_transitions = serializers.ListField(child=serializers.CharField())
+StateErrorSerializer = inline_serializer(
+    name="StateError",
+    fields={
+        "detail": serializers.CharField(),
+        "code": serializers.CharField(),
+        "state": serializers.CharField(),
+        "allowed_transitions": serializers.ListField(child=serializers.CharField()),
+    },
+)

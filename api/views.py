@@ -209,7 +209,7 @@ class MeView(APIView):
     @extend_schema(responses={200: s.MeSerializer})
     def get(self, request: Request) -> Response:
         official = getattr(request.user, "official", None)
-        positions = policies.visible_positions(request.user).filter(official__user=request.user)
+        positions = policies.own_positions(request.user)
         reviewed = policies.visible_organisations(request.user).filter(
             path__in=policies.reviewer_organisation_paths(request.user)
         )

@@ -19,9 +19,9 @@ from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 
 from declarations.models import (
     Declaration,
+    DeclarationGroupObjectPermission,
     DeclarationState,
     DeclarationUserObjectPermission,
-    DeclarationGroupObjectPermission,
     Official,
     Organisation,
     OrganisationGroupObjectPermission,
@@ -153,6 +153,11 @@ def visible_positions(user: Any) -> QuerySet[Position]:
         return queryset.all()
     paths = reviewer_organisation_paths(user)
     return queryset.filter(Q(official__user=user) | _subtree_q(paths, "organisation__path"))
+
+
+def own_positions(user: Any) -> QuerySet[Position]:
+    """The positions the user holds, newest first."""
+    return visible_positions(user).filter(official__user=user) if _is_active_user(user) else Position.objects.none()
 
 
 def get_visible_position(user: Any, pk: Any) -> Position:

@@ -249,7 +249,7 @@ class FormSchema:
         raise KeyError(name)
 
 
-class UnknownFormVersion(KeyError):  # noqa: N818 - the name the rest of the project uses
+class UnknownFormVersion(KeyError):
     """No form schema is declared for this version."""
 
 
