@@ -17,8 +17,13 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The compiled .mo files are committed: without GNU gettext (msgfmt) the committed ones are used as they are.
 messages: $(STAMP)
-	$(BIN)/python manage.py compilemessages --ignore=.venv -v 0
+	@if command -v msgfmt >/dev/null 2>&1; then \
+		$(BIN)/python manage.py compilemessages --ignore=.venv -v 0; \
+	else \
+		echo "msgfmt not found (GNU gettext): using the committed .mo files"; \
+	fi
 
 migrate: install messages
 	$(BIN)/python manage.py migrate --no-input -v 0
@@ -45,7 +50,7 @@ format: install
 	$(BIN)/ruff check --fix .
 
 typecheck: install
-	$(BIN)/mypy .
+	$(BIN)/mypy
 
 contracts: install
 	$(BIN)/lint-imports

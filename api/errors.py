@@ -1,4 +1,5 @@
-"""Map domain errors to HTTP answers: 400 invalid input, 403 forbidden, 404 not visible, 409 wrong state.
+"""Map domain errors to HTTP answers: 400 invalid input, 401 not signed in, 403 forbidden, 404 not visible,
+409 wrong state.
 
 Every error body has ``detail`` (a sentence in the user's language) and ``code``; invalid input adds
 ``errors`` (field path → messages); a wrong state adds ``state`` and ``allowed_transitions``.
@@ -12,12 +13,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
+from rest_framework.authentication import TokenAuthentication
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from workflow import errors
 
 INVALID_INPUT = _("The input is invalid.")
+EXPECTED_OBJECT = _("Send a JSON object.")
 
 
 def _flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:
@@ -70,6 +73,14 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         )
     if isinstance(exc, errors.StateConflict):
         return Response({"detail": str(exc.message), "code": "conflict"}, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
+        # DRF answers 403 when the first authentication class (the session) names no scheme; a client of
+        # the API must learn that it can authenticate, and how: 401 with the token scheme, always.
+        return Response(
+            {"detail": str(exc.detail), "code": exc.default_code},
+            status=status.HTTP_401_UNAUTHORIZED,
+            headers={"WWW-Authenticate": TokenAuthentication.keyword},
+        )
     if isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
     if isinstance(exc, exceptions.ValidationError):

@@ -1,7 +1,7 @@
 """API v1 routes, the OpenAPI schema and its documentation pages (served from the project)."""
 
-from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from django.urls import path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 from rest_framework.authtoken.views import obtain_auth_token
 
 from api import views
@@ -26,6 +26,13 @@ urlpatterns = [
     path("positions/", views.PositionListView.as_view(), name="position-list"),
     path("positions/<int:pk>/", views.PositionDetailView.as_view(), name="position-detail"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("schema/swagger-ui/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="swagger-ui"),
-    path("schema/redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("schema/swagger-ui/", views.SwaggerView.as_view(url_name="api:schema"), name="swagger-ui"),
+    path(
+        "schema/redoc/",
+        SpectacularRedocView.as_view(url_name="api:schema", template_name="api/redoc.html"),
+        name="redoc",
+    ),
+    # Last: any other address ending in a slash (a non-numeric id, an unknown action) gets the API's JSON
+    # 404; an address without the slash still gets CommonMiddleware's redirect to it.
+    re_path(r"^(?:.*/)?$", views.NotFoundView.as_view(), name="not-found"),
 ]

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from django.db.models import QuerySet
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import generics, status
+from django.db.models import Prefetch, QuerySet
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.views import SpectacularSwaggerView
+from rest_framework import exceptions, generics, status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.serializers import BaseSerializer
+from rest_framework.serializers import BaseSerializer, Serializer
 from rest_framework.views import APIView
 
 from api import serializers as s
+from api.errors import EXPECTED_OBJECT
 from api.filters import DeclarationFilter
 from api.pagination import IdCursorPagination, QueueCursorPagination
-from declarations.models import Declaration, Official, Organisation, Position
-from workflow import audit, policies, services
+from declarations.models import Declaration, DeclarationRevision, Official, Organisation, Position
+from workflow import audit, errors, policies, services
 
 ERRORS = {
     400: OpenApiResponse(s.ErrorSerializer, description="Invalid input: field paths and messages."),
@@ -27,16 +30,35 @@ ERRORS = {
 READ_ERRORS = {404: ERRORS[404]}
 
 
+def _list_schema(serializer: type[BaseSerializer[Any]]) -> Any:
+    """A list's 200 (paginated by the view) and its 400 for an unknown filter value or a foreign cursor."""
+    return extend_schema_view(get=extend_schema(responses={200: serializer(many=True), 400: ERRORS[400]}))
+
+
+# The publish transition's condition asks ``declaration.revisions.exists()``; with the ids prefetched
+# a list page answers it from memory instead of one query per accepted row.
+REVISION_IDS = Prefetch("revisions", queryset=DeclarationRevision.objects.only("id", "declaration_id"))
+
+
 def _valid(serializer_class: type[BaseSerializer[Any]], request: Request) -> dict[str, Any]:
     serializer = serializer_class(data=request.data)
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
 
 
+def _json_object(request: Request) -> Mapping[str, Any]:
+    """The request body as an object: malformed JSON is a 400 (``ParseError``), so is a list or a string."""
+    data = request.data
+    if not isinstance(data, Mapping):
+        raise exceptions.ValidationError({"non_field_errors": [EXPECTED_OBJECT]})
+    return data
+
+
 def _render(request: Request, declaration: Declaration, *, status_code: int = status.HTTP_200_OK) -> Response:
     return Response(s.DeclarationSerializer(declaration, context={"request": request}).data, status=status_code)
 
 
+@_list_schema(s.DeclarationListSerializer)
 class DeclarationListCreateView(generics.ListAPIView[Declaration]):
     """Declarations you may see (your own, your review scope), newest first; create a draft."""
 
@@ -44,7 +66,7 @@ class DeclarationListCreateView(generics.ListAPIView[Declaration]):
     filterset_class = DeclarationFilter
 
     def get_queryset(self) -> QuerySet[Declaration]:
-        return policies.visible_declarations(self.request.user)
+        return policies.visible_declarations(self.request.user).prefetch_related(REVISION_IDS)
 
     @extend_schema(request=s.DeclarationCreateSerializer, responses={201: s.DeclarationSerializer, **ERRORS})
     def post(self, request: Request) -> Response:
@@ -72,6 +94,8 @@ class DeclarationDetailView(APIView):
 
     @extend_schema(request=s.DeclarationUpdateSerializer, responses={200: s.DeclarationSerializer, **ERRORS})
     def patch(self, request: Request, pk: int) -> Response:
+        # Visibility before input: an invisible declaration is a 404 whatever the body holds.
+        policies.get_visible_declaration(request.user, pk)
         data = _valid(s.DeclarationUpdateSerializer, request)
         declaration = services.declaration_update_content(
             actor=request.user, declaration_id=pk, content=data["content"]
@@ -80,33 +104,41 @@ class DeclarationDetailView(APIView):
 
 
 class DeclarationTransitionView(APIView):
-    """Base of the one-endpoint-per-transition views."""
+    """Base of the one-endpoint-per-transition views.
+
+    The service is the one validator of a transition's input: it checks the permission (403) and the
+    state (409) first, then the comment or reason (400), so a user who may not act learns nothing from
+    a 400, and the messages are the service's own. The input serializer documents the body.
+    """
 
     transition: ClassVar[str]
-    input_serializer: ClassVar[type[BaseSerializer[Any]]] = s.EmptySerializer
+    body_fields: ClassVar[tuple[str, ...]] = ()
 
-    def post(self, request: Request, pk: int) -> Response:
-        # Authorisation comes before input validation: a user who may not act learns nothing from 400s.
+    def take(self, request: Request, pk: int) -> Response:
         policies.get_visible_declaration(request.user, pk)
-        data = _valid(self.input_serializer, request) if self.input_serializer is not s.EmptySerializer else {}
+        body = _json_object(request)
         service = services.TRANSITION_SERVICES[self.transition]
-        declaration = service(actor=request.user, declaration_id=pk, **data)
-        return _render(request, declaration)
+        arguments = {name: body.get(name) for name in self.body_fields}
+        return _render(request, service(actor=request.user, declaration_id=pk, **arguments))
 
 
-def _transition_view(name: str, serializer: type[BaseSerializer[Any]], summary: str) -> type[APIView]:
-    view = type(
-        f"Declaration{name.title().replace('_', '')}View",
-        (DeclarationTransitionView,),
-        {"transition": name, "input_serializer": serializer, "__doc__": summary},
-    )
-    view.post = extend_schema(  # type: ignore[attr-defined]
+def _transition_view(name: str, serializer: type[Serializer[Any]], summary: str) -> type[APIView]:
+    # A new ``post`` per view: extend_schema annotates the function object it is given, so sharing the
+    # base class's function would give every transition the last one's schema and operation id.
+    @extend_schema(
         operation_id=f"declarations_{name}",
         summary=summary,
         request=None if serializer is s.EmptySerializer else serializer,
         responses={200: s.DeclarationSerializer, **ERRORS},
-    )(view.post)  # type: ignore[attr-defined]
-    return view
+    )
+    def post(self: DeclarationTransitionView, request: Request, pk: int) -> Response:
+        return self.take(request, pk)
+
+    return type(
+        f"Declaration{name.title().replace('_', '')}View",
+        (DeclarationTransitionView,),
+        {"transition": name, "body_fields": tuple(serializer().fields), "post": post, "__doc__": summary},
+    )
 
 
 TRANSITION_VIEWS: dict[str, type[APIView]] = {
@@ -135,6 +167,7 @@ class DeclarationHistoryView(APIView):
         return Response(s.TransitionLogSerializer(entries, many=True).data)
 
 
+@_list_schema(s.DeclarationListSerializer)
 class ReviewQueueView(generics.ListAPIView[Declaration]):
     """Declarations waiting for you: submitted or under review in your scope, oldest submission first."""
 
@@ -143,9 +176,13 @@ class ReviewQueueView(generics.ListAPIView[Declaration]):
     pagination_class = QueueCursorPagination
 
     def get_queryset(self) -> QuerySet[Declaration]:
-        return policies.review_queue_for(self.request.user)
+        # Intersected with what the user may see, so that no row of the queue answers 404 on its own:
+        # the queue admits holders of the global review permission that visibility does not.
+        user = self.request.user
+        return (policies.review_queue_for(user) & policies.visible_declarations(user)).prefetch_related(REVISION_IDS)
 
 
+@_list_schema(s.OrganisationSerializer)
 class OrganisationListView(generics.ListAPIView[Organisation]):
     serializer_class = s.OrganisationSerializer
     pagination_class = IdCursorPagination
@@ -165,6 +202,7 @@ class OrganisationDetailView(generics.RetrieveAPIView[Organisation]):
         return policies.visible_organisations(self.request.user)
 
 
+@_list_schema(s.OfficialSerializer)
 class OfficialListView(generics.ListAPIView[Official]):
     serializer_class = s.OfficialSerializer
     pagination_class = IdCursorPagination
@@ -184,6 +222,7 @@ class OfficialDetailView(generics.RetrieveAPIView[Official]):
         return policies.visible_officials(self.request.user)
 
 
+@_list_schema(s.PositionSerializer)
 class PositionListView(generics.ListAPIView[Position]):
     serializer_class = s.PositionSerializer
     pagination_class = IdCursorPagination
@@ -226,3 +265,19 @@ class MeView(APIView):
         )
 
 
+class NotFoundView(APIView):
+    """Any other address under /api/v1/ (a non-numeric id, say): the same JSON 404 as a missing object."""
+
+    @extend_schema(exclude=True)
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        raise errors.ObjectNotFound
+
+    post = put = patch = delete = get
+
+
+class SwaggerView(SpectacularSwaggerView):
+    """Swagger UI from the project's static files, without the online validator badge (which would send the
+    schema's address to validator.swagger.io)."""
+
+    def _dump(self, data: Any) -> Any:
+        return super()._dump({**data, "validatorUrl": None} if isinstance(data, dict) else data)

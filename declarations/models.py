@@ -258,9 +258,7 @@ class Declaration(FSMModelMixin, models.Model):
         """The accepted declaration is published in the public register, redacted."""
         self.published_at = at
 
-    @transition(
-        field=state, source=S.PUBLISHED, target=S.WITHDRAWN, permission=rules.can_withdraw_publication
-    )
+    @transition(field=state, source=S.PUBLISHED, target=S.WITHDRAWN, permission=rules.can_withdraw_publication)
     def withdraw_publication(self) -> None:
         """The agency withdraws a publication; a tombstone with the reason stays public."""
 

@@ -23,11 +23,7 @@ WITHDRAW_PUBLICATION_PERMISSION = "declarations.withdraw_publication"
 
 def is_filer(declaration: Declaration | Any, user: Any) -> bool:
     """The user is the official who files this declaration (ownership is the foreign key)."""
-    return bool(
-        getattr(user, "is_authenticated", False)
-        and user.is_active
-        and declaration.official.user_id == user.pk
-    )
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and declaration.official.user_id == user.pk)
 
 
 def is_relative_of_filer(declaration: Declaration | Any, user: Any) -> bool:

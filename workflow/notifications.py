@@ -8,6 +8,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from declarations.models import Declaration
+from declarations.rules import is_reviewer
 from workflow.policies import reviewers_of
 
 
@@ -18,11 +19,13 @@ def _send(recipients: list[str], subject: str, body: str) -> None:
 
 
 def notify_submitted(declaration_id: int) -> None:
-    """Tell the organisation's authorised officials that a declaration waits for review."""
+    """Tell the organisation's authorised officials who may review it that a declaration waits for review."""
     declaration = Declaration.objects.select_related("official", "organisation").get(pk=declaration_id)
+    # Separation of duties: neither the filer nor a relative listed in the filing is asked to review it.
+    recipients = [user.email for user in reviewers_of(declaration.organisation) if is_reviewer(declaration, user)]
     with translation.override(settings.LANGUAGE_CODE):
         _send(
-            [user.email for user in reviewers_of(declaration.organisation)],
+            recipients,
             _("A declaration waits for review"),
             _("%(official)s submitted a declaration (%(kind)s, %(year)s) in %(organisation)s.")
             % {

@@ -14,7 +14,8 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import BaseBackend, ModelBackend
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group
-from django.db.models import Q, QuerySet
+from django.db import NotSupportedError
+from django.db.models import BooleanField, F, Func, Q, QuerySet, Value
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 
 from declarations.models import (
@@ -123,7 +124,48 @@ def review_queue_for(user: Any) -> QuerySet[Declaration]:
         paths = reviewer_organisation_paths(user)
         if paths:
             scope |= _subtree_q(paths, "organisation__path")
-    return queryset.filter(scope).exclude(official__user=user).order_by("submitted_at", "pk")
+    queryset = queryset.filter(scope).exclude(official__user=user)
+    register_number = getattr(getattr(user, "official", None), "register_number", "")
+    if register_number:
+        # Separation of duties (DESIGN §4): nobody reviews a filing that lists them as a family member.
+        queryset = queryset.exclude(ListsFamilyMember(F("content"), Value(register_number)))
+    return queryset.order_by("submitted_at", "pk")
+
+
+class ListsFamilyMember(Func):
+    """Whether a declaration's content lists the registration number among its family members.
+
+    JSON containment has no portable lookup (``__contains`` is unsupported on SQLite), so each database
+    gets its own SQL. Registration numbers in content are upper-cased by validation, as on ``Official``.
+    """
+
+    arity = 2
+    output_field = BooleanField()
+
+    def _compile_arguments(self, compiler: Any) -> tuple[str, tuple[Any, ...], str, tuple[Any, ...]]:
+        content_sql, content_params = compiler.compile(self.source_expressions[0])
+        number_sql, number_params = compiler.compile(self.source_expressions[1])
+        return content_sql, tuple(content_params), number_sql, tuple(number_params)
+
+    def as_sql(self, compiler: Any, connection: Any, *args: Any, **kwargs: Any) -> Any:
+        raise NotSupportedError("ListsFamilyMember is implemented for SQLite and PostgreSQL only.")
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
+        content, content_params, number, number_params = self._compile_arguments(compiler)
+        # Only compiled SQL fragments are interpolated; values travel as parameters.
+        sql = (
+            f"EXISTS (SELECT 1 FROM json_each({content}, '$.family_members') AS member"  # noqa: S608
+            f" WHERE json_extract({content}, member.fullkey || '.register_number') = {number})"
+        )
+        return sql, (*content_params, *content_params, *number_params)
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
+        content, content_params, number, number_params = self._compile_arguments(compiler)
+        sql = (
+            f"COALESCE(({content} -> 'family_members')"
+            f" @> jsonb_build_array(jsonb_build_object('register_number', ({number})::text)), false)"
+        )
+        return sql, (*content_params, *number_params)
 
 
 def visible_organisations(user: Any) -> QuerySet[Organisation]:

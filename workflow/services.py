@@ -18,6 +18,7 @@ from django_fsm import has_transition_perm
 
 from declarations.content import (
     CURRENT_FORM_VERSION,
+    MSG_CHOICE,
     empty_content,
     extract_companies,
     get_form,
@@ -61,9 +62,7 @@ def local_today() -> datetime.date:
 
 def available_transitions(declaration: Declaration, user: Any) -> list[str]:
     """The transitions this user may take on the declaration now (state, conditions and permission)."""
-    return [
-        name for name in DECLARATION_TRANSITIONS if has_transition_perm(getattr(declaration, name), user)
-    ]
+    return [name for name in DECLARATION_TRANSITIONS if has_transition_perm(getattr(declaration, name), user)]
 
 
 def _valid_content(content: Any, *, form_version: str, complete: bool) -> dict[str, Any]:
@@ -141,7 +140,7 @@ def declaration_create(
     if position.official.user_id != getattr(actor, "pk", None):
         raise errors.ActionForbidden(errors.FORBIDDEN_POSITION)
     if kind not in DeclarationKind.values:
-        raise errors.InvalidInput({"kind": [errors.WRONG_STATE % {"state": kind}]})
+        raise errors.InvalidInput({"kind": [MSG_CHOICE]})
     max_year = local_today().year
     if not isinstance(year, int) or isinstance(year, bool) or not MIN_YEAR <= year <= max_year:
         raise errors.InvalidInput({"year": [errors.YEAR_OUT_OF_RANGE % {"min": MIN_YEAR, "max": max_year}]})

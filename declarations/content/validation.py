@@ -70,7 +70,10 @@ _CENT = Decimal("0.01")
 _MAX_AMOUNT_INT = 10**MAX_AMOUNT_DIGITS
 _MAX_AMOUNT = Decimal(_MAX_AMOUNT_INT)
 _MAX_INTEGER = 10**MAX_INTEGER_DIGITS
-_ALLOWED_IN_LONG_TEXT = frozenset("\n\t")
+# Control characters (Unicode category Cc: NUL breaks PostgreSQL) and lone surrogates (category Cs, which
+# cannot be encoded); long text keeps its tabs and newlines.
+_FORBIDDEN_IN_TEXT_RE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+_FORBIDDEN_IN_LONG_TEXT_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 _email_validator = EmailValidator()
 
 
@@ -244,10 +247,8 @@ def _clean_text(spec: FieldSpec, value: object, today: datetime.date) -> str:
     text = unicodedata.normalize("NFC", text)
     if len(text) > max_length:
         raise _InvalidValueError(format_message(MSG_MAX_LENGTH, max=max_length))
-    for char in text:
-        # Cc: control characters (NUL breaks PostgreSQL); Cs: lone surrogates, which cannot be encoded.
-        if unicodedata.category(char) in ("Cc", "Cs") and not (multiline and char in _ALLOWED_IN_LONG_TEXT):
-            raise _InvalidValueError(MSG_CONTROL_CHARACTERS)
+    if (_FORBIDDEN_IN_LONG_TEXT_RE if multiline else _FORBIDDEN_IN_TEXT_RE).search(text):
+        raise _InvalidValueError(MSG_CONTROL_CHARACTERS)
     return text
 
 
