@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
-from api.page_scope import PageActor
 from declarations.models import Declaration, DeclarationKind, DeclarationState, Official, Organisation, Position
 from workflow import audit, services
 
@@ -99,8 +98,7 @@ class DeclarationSerializer(serializers.ModelSerializer[Declaration]):
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_available_transitions(self, obj: Declaration) -> list[str]:
-        actor = self.context.get("page_actor") or self.context["request"].user
-        return services.available_transitions(obj, actor)
+        return services.available_transitions(obj, self.context["request"].user)
 
     @extend_schema_field(ReturnNoteSerializer(allow_null=True))
     def get_return_note(self, obj: Declaration) -> dict[str, Any] | None:
@@ -113,22 +111,12 @@ class DeclarationSerializer(serializers.ModelSerializer[Declaration]):
         return {"comment": entry.comment, "remarks": entry.remarks, "at": entry.at}
 
 
-class DeclarationPageSerializer(serializers.ListSerializer[Any]):
-    """A page of declarations, whose rows' review scope is looked up once for the page."""
-
-    def to_representation(self, data: Any) -> list[Any]:
-        rows = list(data.all() if hasattr(data, "all") else data)
-        self._context["page_actor"] = PageActor(self.context["request"].user, rows)
-        return super().to_representation(rows)
-
-
 class DeclarationListSerializer(DeclarationSerializer):
     """List rows leave out the content document and the return note; the detail has them."""
 
     return_note = None  # type: ignore[assignment]
 
     class Meta(DeclarationSerializer.Meta):
-        list_serializer_class = DeclarationPageSerializer
         fields = [f for f in DeclarationSerializer.Meta.fields if f not in ("content", "return_note")]
 
 

@@ -50,12 +50,28 @@ class ActionForbidden(WorkflowError):
 class TransitionNotAllowed(WorkflowError):
     """The action is not possible from the filing's current state."""
 
-    def __init__(self, *, state: str, transition: str, allowed: Sequence[str]) -> None:
+    def __init__(
+        self,
+        *,
+        state: str,
+        state_label: str | Promise,
+        transition: str,
+        allowed: Sequence[str],
+        message: str | Promise | None = None,
+    ) -> None:
         super().__init__(f"{transition} not allowed from {state}")
         self.state = state
+        self.state_label = state_label
         self.transition = transition
         self.allowed = list(allowed)
-        self.message = WRONG_STATE % {"state": state}
+        self._message = message
+
+    @property
+    def message(self) -> str:
+        """In the language active when the answer is rendered, naming the state by its label."""
+        if self._message is not None:
+            return str(self._message)
+        return str(WRONG_STATE % {"state": self.state_label})
 
 
 class StateConflict(WorkflowError):

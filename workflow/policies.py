@@ -14,6 +14,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import BaseBackend, ModelBackend
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group
+from django.core.exceptions import PermissionDenied
 from django.db import NotSupportedError
 from django.db.models import BooleanField, F, Func, Q, QuerySet, Value
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
@@ -82,7 +83,8 @@ def _granted_declaration_ids_q(user: Any) -> Q:
 
 
 def sees_all_declarations(user: Any) -> bool:
-    return _has_global_perm(user, VIEW_ALL_PERMISSION)
+    """Agency supervisors and administrators: a global permission to see, or to review, every filing."""
+    return _has_global_perm(user, VIEW_ALL_PERMISSION) or _has_global_perm(user, REVIEW_PERMISSION)
 
 
 def visible_declarations(user: Any) -> QuerySet[Declaration]:
@@ -219,14 +221,14 @@ def reviewers_group(organisation: Organisation) -> Group:
 def grant_organisation_reviewer(*, organisation: Organisation, user: Any) -> None:
     """Make the user an authorised official (ЭБАТ) of the organisation and its subtree."""
     reviewers_group(organisation).user_set.add(user)
-    user.__dict__.pop("_review_scope_paths", None)
+    forget_cached_scope(user)
 
 
 def revoke_organisation_reviewer(*, organisation: Organisation, user: Any) -> None:
     """Remove the user's ЭБАТ scope over the organisation, effective immediately."""
     reviewers_group(organisation).user_set.remove(user)
     remove_perm(REVIEW_FILINGS_PERMISSION, user, organisation)
-    user.__dict__.pop("_review_scope_paths", None)
+    forget_cached_scope(user)
 
 
 def reviewers_of(organisation: Organisation) -> QuerySet[Any]:
@@ -242,19 +244,41 @@ class ReviewScopeBackend(BaseBackend):
 
     A user reviews a declaration when they hold the global permission (agency supervisors, accepted
     explicitly here), when their organisation grant covers the declaration's organisation, or when the
-    declaration was granted to them directly. It authenticates nobody.
+    declaration was granted to them directly. The answer is authoritative: outside that scope it raises
+    ``PermissionDenied`` so no later backend answers differently. The user's scope is read once per user
+    object, so checking every row of a page costs no query per row. It authenticates nobody.
     """
 
     def has_perm(self, user_obj: Any, perm: str, obj: Any = None) -> bool:
-        if perm != REVIEW_PERMISSION or not isinstance(obj, Declaration) or not _is_active_user(user_obj):
+        if perm != REVIEW_PERMISSION or not isinstance(obj, Declaration):
             return False
-        if _has_global_perm(user_obj, REVIEW_PERMISSION):
+        if _is_active_user(user_obj) and reviews_declaration(user_obj, obj):
             return True
-        organisation_path = obj.organisation.path
-        if any(organisation_path.startswith(path) for path in reviewer_organisation_paths(user_obj)):
-            return True
-        return visible_declarations_granted(user_obj).filter(pk=obj.pk).exists()
+        raise PermissionDenied
 
 
-def visible_declarations_granted(user: Any) -> QuerySet[Declaration]:
-    return Declaration.objects.filter(_granted_declaration_ids_q(user))
+def reviews_declaration(user: Any, declaration: Declaration) -> bool:
+    """Whether the declaration is in the user's review scope (the roles' exclusions are in ``rules``)."""
+    if _has_global_perm(user, REVIEW_PERMISSION):
+        return True
+    organisation_path = declaration.organisation.path
+    if any(organisation_path.startswith(path) for path in reviewer_organisation_paths(user)):
+        return True
+    return declaration.pk in granted_declaration_ids(user)
+
+
+def granted_declaration_ids(user: Any) -> frozenset[int]:
+    """Ids of the declarations granted to the user one by one (cached on the user object)."""
+    if not _is_active_user(user):
+        return frozenset()
+    cached = getattr(user, "_review_granted_ids", None)
+    if cached is None:
+        cached = frozenset(Declaration.objects.filter(_granted_declaration_ids_q(user)).values_list("pk", flat=True))
+        user._review_granted_ids = cached
+    return cached
+
+
+def forget_cached_scope(user: Any) -> None:
+    """Drop the scope cached on a user object after its grants change."""
+    user.__dict__.pop("_review_scope_paths", None)
+    user.__dict__.pop("_review_granted_ids", None)

@@ -137,7 +137,7 @@ def declaration_create(
     content: dict[str, Any] | None = None,
 ) -> Declaration:
     """Open a draft declaration for one of the filer's own positions, pre-filled from the last accepted one."""
-    if position.official.user_id != getattr(actor, "pk", None):
+    if not getattr(actor, "is_active", False) or position.official.user_id != getattr(actor, "pk", None):
         raise errors.ActionForbidden(errors.FORBIDDEN_POSITION)
     if kind not in DeclarationKind.values:
         raise errors.InvalidInput({"kind": [MSG_CHOICE]})
@@ -200,8 +200,10 @@ def declaration_update_content(*, actor: Any, declaration_id: Any, content: Any)
     if declaration.state not in EDITABLE_STATES:
         raise errors.TransitionNotAllowed(
             state=declaration.state,
+            state_label=declaration.get_state_display(),
             transition="update",
             allowed=available_transitions(declaration, actor),
+            message=errors.NOT_EDITABLE,
         )
     declaration.content = _valid_content(content, form_version=declaration.form_version, complete=False)
     declaration.save(update_fields=["content", "updated_at"])
@@ -219,7 +221,10 @@ def _authorise(declaration: Declaration, name: str, actor: Any) -> None:
         raise errors.ActionForbidden()
     if not has_transition_perm(method, actor):
         raise errors.TransitionNotAllowed(
-            state=declaration.state, transition=name, allowed=available_transitions(declaration, actor)
+            state=declaration.state,
+            state_label=declaration.get_state_display(),
+            transition=name,
+            allowed=available_transitions(declaration, actor),
         )
 
 

@@ -162,14 +162,15 @@ def test_every_list_holds_exactly_what_the_detail_shows(world, every_declaration
 
 @pytest.mark.django_db
 def test_the_queue_holds_nothing_its_user_cannot_open(world):
-    """A user holding only the global review permission sees no declaration; the queue must agree."""
+    """The global review permission (agency supervisors) opens every declaration its queue lists."""
     declaration = _declaration(world, S.SUBMITTED)
     user = UserFactory()
     assign_perm("declarations.review_declaration", user)
     client = signed_in(user)
 
-    assert client.get(url(declaration.pk)).status_code == 404
-    assert _ids(client.get(QUEUE)) == []
+    assert _ids(client.get(QUEUE)) == [declaration.pk]
+    assert client.get(url(declaration.pk)).status_code == 200
+    assert client.get(url(declaration.pk)).json()["available_transitions"] == ["start_review"]
 
 
 @pytest.mark.django_db
@@ -615,7 +616,7 @@ def test_the_content_is_frozen_outside_draft_and_returned(world, state):
 
     assert response.status_code == 409
     assert response.json() == {
-        "detail": str(errors.WRONG_STATE % {"state": state}),
+        "detail": str(errors.NOT_EDITABLE),
         "code": "invalid_state",
         "state": state,
         "allowed_transitions": AVAILABLE[state]["filer"],

@@ -269,7 +269,7 @@ def test_messages_come_in_the_language_the_request_asks_for(world, language, cas
     response = signed_in(user).post(address, body, format="json", HTTP_ACCEPT_LANGUAGE=language)
 
     with translation.override(language):
-        expected = str(message % {"state": S.SUBMITTED} if case == "wrong_state" else message)
+        expected = str(message % {"state": S.SUBMITTED.label} if case == "wrong_state" else message)
     shown = response.json()["errors"]["comment"][0] if case == "comment_required" else response.json()["detail"]
     assert response["Content-Language"] == language
     assert shown == expected

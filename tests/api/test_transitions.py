@@ -72,7 +72,7 @@ def test_every_transition_from_every_state_is_taken_or_refused_with_409(world, s
     else:
         assert response.status_code == 409
         assert response.json() == {
-            "detail": str(errors.WRONG_STATE % {"state": state}),
+            "detail": str(errors.WRONG_STATE % {"state": S(state).label}),
             "code": "invalid_state",
             "state": state,
             "allowed_transitions": AVAILABLE[state][role],

@@ -91,6 +91,17 @@ def test_create_for_someone_elses_position_is_forbidden(who):
 
 
 @pytest.mark.django_db
+def test_an_inactive_official_cannot_open_a_draft():
+    position = PositionFactory(official__user__is_active=False)
+    count = Declaration.objects.count()
+
+    with pytest.raises(errors.ActionForbidden):
+        services.declaration_create(actor=position.official.user, position=position, kind="annual", year=THIS_YEAR)
+
+    assert Declaration.objects.count() == count
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     ("position_fields", "year", "expected"),
     [
