@@ -14,7 +14,6 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django_fsm import has_transition_perm
 
 from declarations.content import (
     CURRENT_FORM_VERSION,
@@ -35,7 +34,7 @@ from declarations.models import (
     PublicSnapshot,
     canonical_hash,
 )
-from workflow import audit, errors, notifications, policies
+from workflow import errors, notifications, policies, transitions
 
 MIN_YEAR = 2000
 MAX_COMMENT_LENGTH = 4000
@@ -62,7 +61,7 @@ def local_today() -> datetime.date:
 
 def available_transitions(declaration: Declaration, user: Any) -> list[str]:
     """The transitions this user may take on the declaration now (state, conditions and permission)."""
-    return [name for name in DECLARATION_TRANSITIONS if has_transition_perm(getattr(declaration, name), user)]
+    return transitions.available(declaration, DECLARATION_TRANSITIONS, user)
 
 
 def _valid_content(content: Any, *, form_version: str, complete: bool) -> dict[str, Any]:
@@ -74,17 +73,6 @@ def _valid_content(content: Any, *, form_version: str, complete: bool) -> dict[s
             grouped.setdefault(f"content.{error.path}" if error.path else "content", []).append(error.message)
         raise errors.InvalidInput(grouped)
     return result.content
-
-
-def _clean_text(value: Any, *, field: str, required: bool, message: Any) -> str:
-    text = value.strip() if isinstance(value, str) else ""
-    if value is not None and not isinstance(value, str):
-        raise errors.InvalidInput({field: [message]})
-    if required and not text:
-        raise errors.InvalidInput({field: [message]})
-    if len(text) > MAX_COMMENT_LENGTH:
-        raise errors.InvalidInput({field: [errors.TEXT_TOO_LONG % {"max": MAX_COMMENT_LENGTH}]})
-    return text
 
 
 def _clean_remarks(remarks: Any, *, form_version: str) -> list[dict[str, str]]:
@@ -213,21 +201,6 @@ def declaration_update_content(*, actor: Any, declaration_id: Any, content: Any)
 # --- Transitions ------------------------------------------------------------------------------------
 
 
-def _authorise(declaration: Declaration, name: str, actor: Any) -> None:
-    """403 when the user has no role in this transition, 409 when the state or conditions forbid it."""
-    method = getattr(declaration, name)
-    meta = method._django_fsm
-    if not any(t.has_perm(declaration, actor) for t in meta.transitions.values()):
-        raise errors.ActionForbidden()
-    if not has_transition_perm(method, actor):
-        raise errors.TransitionNotAllowed(
-            state=declaration.state,
-            state_label=declaration.get_state_display(),
-            transition=name,
-            allowed=available_transitions(declaration, actor),
-        )
-
-
 def _transition(
     *,
     actor: Any,
@@ -238,34 +211,21 @@ def _transition(
     after: Callable[[Declaration, datetime.datetime], None] | None = None,
     on_commit: Callable[[int], None] | None = None,
 ) -> Declaration:
-    """Lock, authorise, validate (``prepare`` returns the log comment and remarks), apply, log, notify."""
-    with transaction.atomic():
-        declaration = policies.get_visible_declaration(actor, declaration_id, for_update=True)
-        _authorise(declaration, name, actor)
+    """Run one declaration transition through the shared write path (``workflow.transitions``)."""
+
+    def given(declaration: Declaration, now: datetime.datetime) -> transitions.TransitionInput:
         comment, remarks = prepare(declaration) if prepare else ("", [])
-        now = timezone.now()
-        from_state = declaration.state
-        method = getattr(declaration, name)
-        if timed:
-            method(at=now)
-        else:
-            method()
-        declaration.save()
-        if after:
-            after(declaration, now)
-        audit.record_transition(
-            obj=declaration,
-            transition=name,
-            from_state=from_state,
-            to_state=declaration.state,
-            actor=actor,
-            at=now,
-            comment=comment,
-            remarks=remarks,
-        )
-        if on_commit:
-            transaction.on_commit(partial(on_commit, declaration.pk))
-    return declaration
+        return transitions.TransitionInput(comment=comment, remarks=remarks, kwargs={"at": now} if timed else {})
+
+    return transitions.run_transition(
+        fetch_locked=lambda: policies.get_visible_declaration(actor, declaration_id, for_update=True),
+        name=name,
+        actor=actor,
+        names=DECLARATION_TRANSITIONS,
+        prepare=given,
+        after=after,
+        on_commit=on_commit,
+    )
 
 
 def _freeze_revision(declaration: Declaration, now: datetime.datetime, actor: Any) -> None:
@@ -332,7 +292,7 @@ def declaration_return_for_correction(
     """Return a declaration to its filer: a comment is required, per-field remarks are optional."""
 
     def validate(declaration: Declaration) -> tuple[str, list[dict[str, str]]]:
-        text = _clean_text(comment, field="comment", required=True, message=errors.COMMENT_REQUIRED)
+        text = transitions.clean_text(comment, field="comment", required=True, message=errors.COMMENT_REQUIRED)
         return text, _clean_remarks(remarks, form_version=declaration.form_version)
 
     return _transition(
@@ -348,7 +308,7 @@ def declaration_accept(*, actor: Any, declaration_id: Any, comment: Any = "") ->
     """Accept a declaration under review."""
 
     def validate(declaration: Declaration) -> tuple[str, list[dict[str, str]]]:
-        return _clean_text(comment, field="comment", required=False, message=errors.COMMENT_REQUIRED), []
+        return transitions.clean_text(comment, field="comment", required=False, message=errors.COMMENT_REQUIRED), []
 
     return _transition(
         actor=actor,
@@ -403,7 +363,7 @@ def declaration_withdraw_publication(*, actor: Any, declaration_id: Any, reason:
     """Withdraw a publication; the public record becomes a tombstone with the date and reason."""
 
     def validate(declaration: Declaration) -> tuple[str, list[dict[str, str]]]:
-        return _clean_text(reason, field="reason", required=True, message=errors.REASON_REQUIRED), []
+        return transitions.clean_text(reason, field="reason", required=True, message=errors.REASON_REQUIRED), []
 
     def tombstone(declaration: Declaration, now: datetime.datetime) -> None:
         PublicSnapshot.objects.filter(declaration=declaration).update(

@@ -161,8 +161,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
-        "DeclarationStateEnum": "declarations.models.DeclarationState",
-        "DeclarationKindEnum": "declarations.models.DeclarationKind",
+        "DeclarationStateEnum": "declarations.models.filings.DeclarationState",
+        "DeclarationKindEnum": "declarations.models.filings.DeclarationKind",
     },
 }
 
