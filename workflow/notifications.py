@@ -56,3 +56,36 @@ def notify_filer(declaration_id: int, event: str) -> None:
                 "state": declaration.get_state_display(),
             },
         )
+
+
+def notify_notice_submitted(notice_id: int) -> None:
+    """Tell the organisation's authorised officials that a notice waits for review."""
+    from declarations.models import Notice
+
+    notice = Notice.objects.select_related("organisation", "filer", "category").get(pk=notice_id)
+    with translation.override(settings.LANGUAGE_CODE):
+        recipients = [u.email for u in reviewers_of(notice.organisation) if is_reviewer(notice, u)]
+        _send(
+            recipients,
+            _("A notice waits for review"),
+            _("A notice (%(category)s) was submitted in %(organisation)s: %(title)s.")
+            % {
+                "category": notice.category.display_name,
+                "organisation": notice.organisation.name,
+                "title": notice.title,
+            },
+        )
+
+
+def notify_members_to_declare(tender_id: int) -> None:
+    """Ask every active committee member to file their notice for the tender."""
+    from declarations.models import Tender
+
+    tender = Tender.objects.get(pk=tender_id)
+    with translation.override(settings.LANGUAGE_CODE):
+        _send(
+            [member.user.email for member in tender.members.filter(is_recused=False).select_related("user")],
+            _("Declare your interests for a tender"),
+            _("Tender %(reference)s (%(title)s): file your notice before the evaluation.")
+            % {"reference": tender.reference_number, "title": tender.title},
+        )

@@ -20,16 +20,21 @@ from django.db.models import BooleanField, F, Func, Q, QuerySet, Value
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 
 from declarations.models import (
+    CommitteeMember,
     Declaration,
     DeclarationGroupObjectPermission,
     DeclarationState,
     DeclarationUserObjectPermission,
+    Notice,
+    NoticeState,
     Official,
     Organisation,
     OrganisationGroupObjectPermission,
     Position,
+    Tender,
+    TenderUserObjectPermission,
 )
-from declarations.rules import REVIEW_PERMISSION
+from declarations.rules import MANAGE_COMMITTEE_PERMISSION, REVIEW_NOTICE_PERMISSION, REVIEW_PERMISSION
 from workflow.errors import ObjectNotFound
 
 User = get_user_model()
@@ -170,6 +175,88 @@ class ListsFamilyMember(Func):
         return sql, (*content_params, *number_params)
 
 
+# --- Notices and tenders ---------------------------------------------------------------------------
+
+NOTICE_QUEUE_STATES = (NoticeState.SUBMITTED, NoticeState.UNDER_REVIEW)
+
+
+def sees_all_notices(user: Any) -> bool:
+    """Agency supervisors and administrators."""
+    return _has_global_perm(user, VIEW_ALL_PERMISSION) or _has_global_perm(user, REVIEW_NOTICE_PERMISSION)
+
+
+def _managed_tender_ids(user: Any) -> QuerySet[Any]:
+    return TenderUserObjectPermission.objects.filter(user=user, permission__codename="manage_committee").values(
+        "content_object_id"
+    )
+
+
+def visible_notices(user: Any) -> QuerySet[Notice]:
+    """Notices the user may see: their own, those in their review scope, those of tenders they manage."""
+    queryset = Notice.objects.select_related("category", "organisation", "official", "filer", "tender")
+    if not _is_active_user(user):
+        return queryset.none()
+    if sees_all_notices(user):
+        return queryset.all()
+    visible = Q(filer=user) | Q(tender_id__in=_managed_tender_ids(user))
+    paths = reviewer_organisation_paths(user)
+    if paths:
+        visible |= _subtree_q(paths, "organisation__path")
+    return queryset.filter(visible)
+
+
+def get_visible_notice(user: Any, pk: Any, *, for_update: bool = False) -> Notice:
+    """Fetch and authorise in one call: a notice the user may not see is not found."""
+    queryset = visible_notices(user)
+    if for_update:
+        queryset = queryset.select_for_update(of=("self",), no_key=True)
+    try:
+        return queryset.get(pk=pk)
+    except (Notice.DoesNotExist, ValueError, TypeError):
+        raise ObjectNotFound from None
+
+
+def notice_review_queue_for(user: Any) -> QuerySet[Notice]:
+    """Notices waiting for this reviewer: submitted or under review, in scope, not their own."""
+    queryset = visible_notices(user).filter(state__in=NOTICE_QUEUE_STATES)
+    if not _is_active_user(user):
+        return queryset
+    if not _has_global_perm(user, REVIEW_NOTICE_PERMISSION):
+        queryset = queryset.filter(_subtree_q(reviewer_organisation_paths(user), "organisation__path"))
+    return queryset.exclude(filer=user).order_by("submitted_at", "pk")
+
+
+def visible_tenders(user: Any) -> QuerySet[Tender]:
+    """Tenders the user may see: managed by them, with them on the committee, or in their review scope."""
+    queryset = Tender.objects.select_related("organisation", "secretary")
+    if not _is_active_user(user):
+        return queryset.none()
+    if sees_all_notices(user):
+        return queryset.all()
+    seated = CommitteeMember.objects.filter(user=user).values("tender_id")
+    visible = Q(pk__in=_managed_tender_ids(user)) | Q(pk__in=seated)
+    paths = reviewer_organisation_paths(user)
+    if paths:
+        visible |= _subtree_q(paths, "organisation__path")
+    return queryset.filter(visible)
+
+
+def get_visible_tender(user: Any, pk: Any, *, for_update: bool = False) -> Tender:
+    queryset = visible_tenders(user)
+    if for_update:
+        queryset = queryset.select_for_update(of=("self",), no_key=True)
+    try:
+        return queryset.get(pk=pk)
+    except (Tender.DoesNotExist, ValueError, TypeError):
+        raise ObjectNotFound from None
+
+
+def grant_committee_manager(*, tender: Tender, user: Any) -> None:
+    """Make the user the procurement secretary of the tender (a per-object grant)."""
+    assign_perm(MANAGE_COMMITTEE_PERMISSION, user, tender)
+    user.__dict__.pop("_perm_cache", None)
+
+
 def visible_organisations(user: Any) -> QuerySet[Organisation]:
     """The organisation tree is public information for signed-in users."""
     if not _is_active_user(user):
@@ -250,11 +337,23 @@ class ReviewScopeBackend(BaseBackend):
     """
 
     def has_perm(self, user_obj: Any, perm: str, obj: Any = None) -> bool:
-        if perm != REVIEW_PERMISSION or not isinstance(obj, Declaration):
+        if perm == REVIEW_PERMISSION and isinstance(obj, Declaration):
+            in_scope = _is_active_user(user_obj) and reviews_declaration(user_obj, obj)
+        elif perm == REVIEW_NOTICE_PERMISSION and isinstance(obj, Notice):
+            in_scope = _is_active_user(user_obj) and reviews_notice(user_obj, obj)
+        else:
             return False
-        if _is_active_user(user_obj) and reviews_declaration(user_obj, obj):
+        if in_scope:
             return True
         raise PermissionDenied
+
+
+def reviews_notice(user: Any, notice: Notice) -> bool:
+    """Whether the notice is in the user's review scope: the global permission or an organisation grant."""
+    if _has_global_perm(user, REVIEW_NOTICE_PERMISSION):
+        return True
+    organisation_path = notice.organisation.path
+    return any(organisation_path.startswith(path) for path in reviewer_organisation_paths(user))
 
 
 def reviews_declaration(user: Any, declaration: Declaration) -> bool:

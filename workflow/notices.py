@@ -1,0 +1,312 @@
+"""Notice services (мэдэгдэл тайлбар): the only code that creates notices or moves them along their graph."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from declarations.content import (
+    MSG_CHOICE,
+    MSG_DATE,
+    MSG_REQUIRED,
+    normalise_company_name,
+)
+from declarations.models import (
+    ConflictHandling,
+    Notice,
+    NoticeCategory,
+    NoticeOutcome,
+    NoticeState,
+    Organisation,
+    Position,
+    RedFlag,
+)
+from workflow import errors, notifications, policies, redflags, transitions
+from workflow.transitions import TransitionInput, clean_text
+
+NOTICE_TRANSITIONS = ("submit", "resubmit", "start_review", "return_for_correction", "acknowledge", "publish")
+EDITABLE_STATES = (NoticeState.DRAFT, NoticeState.RETURNED)
+TEXT_FIELDS = {
+    "title": 255,
+    "reference_number": 64,
+    "counterparty_name": 255,
+    "interest_nature": 4000,
+    "handling_conditions": 4000,
+}
+EDITABLE_FIELDS = (
+    "category",
+    "title",
+    "reference_number",
+    "action_date",
+    "counterparty_name",
+    "counterparty_register_number",
+    "outcome",
+    "interest_nature",
+    "proposed_handling",
+    "handling_conditions",
+)
+COUNTERPARTY_NUMBER = re.compile(r"^(\d{7}|[А-ЯЁӨҮ]{2}\d{8})$")
+
+NOT_YOUR_ORGANISATION = _("You can file notices only for an organisation where you hold a position.")
+UNKNOWN_CATEGORY = _("Unknown or inactive notice category.")
+COUNTERPARTY_NUMBER_INVALID = _(
+    "Enter a company registration number of 7 digits or a person's of two Cyrillic letters and 8 digits."
+)
+FORBIDDEN_NOTICE_EDIT = _("Only the filer can change this notice.")
+NOTICE_NOT_EDITABLE = _("The notice can be changed only while it is a draft or returned for correction.")
+UNKNOWN_FIELD = _("Unknown field.")
+RESOLUTION_REQUIRED_INPUT = _("A resolution is required.")
+REASON_REQUIRED = _("A reason is required.")
+FLAG_NOT_OPEN = _("This red flag is already resolved.")
+
+
+def local_today() -> datetime.date:
+    return timezone.localdate()
+
+
+def available_notice_transitions(notice: Notice, user: Any) -> list[str]:
+    return transitions.available(notice, NOTICE_TRANSITIONS, user)
+
+
+def _clean_fields(data: dict[str, Any]) -> dict[str, Any]:
+    """Types and formats of the notice's own fields; ``InvalidInput`` names each bad field."""
+    problems: dict[str, list[Any]] = {}
+    cleaned: dict[str, Any] = {}
+    for name, value in data.items():
+        if name not in EDITABLE_FIELDS:
+            problems[name] = [UNKNOWN_FIELD]
+            continue
+        try:
+            cleaned[name] = _clean_field(name, value)
+        except errors.InvalidInput as invalid:
+            problems.update(invalid.errors)
+    if problems:
+        raise errors.InvalidInput(problems)
+    return cleaned
+
+
+def _clean_field(name: str, value: Any) -> Any:
+    if name == "category":
+        category = NoticeCategory.objects.filter(code=value, is_active=True).first() if isinstance(value, str) else None
+        if category is None:
+            raise errors.InvalidInput({name: [UNKNOWN_CATEGORY]})
+        return category
+    if name == "action_date":
+        if value in (None, ""):
+            return None
+        try:
+            return datetime.date.fromisoformat(value) if isinstance(value, str) else _bad(name, MSG_DATE)
+        except ValueError:
+            return _bad(name, MSG_DATE)
+    if name == "counterparty_register_number":
+        text = clean_text(value, field=name, required=False, message=COUNTERPARTY_NUMBER_INVALID, max_length=10)
+        text = text.upper()
+        if text and not COUNTERPARTY_NUMBER.match(text):
+            _bad(name, COUNTERPARTY_NUMBER_INVALID)
+        return text
+    if name == "outcome":
+        if value in (None, ""):
+            return ""
+        return value if value in NoticeOutcome.values else _bad(name, MSG_CHOICE)
+    if name == "proposed_handling":
+        if value in (None, ""):
+            return ""
+        return value if value in ConflictHandling.values else _bad(name, MSG_CHOICE)
+    return clean_text(value, field=name, required=False, message=MSG_REQUIRED, max_length=TEXT_FIELDS[name])
+
+
+def _bad(name: str, message: Any) -> Any:
+    raise errors.InvalidInput({name: [message]})
+
+
+def _check_complete(notice: Notice) -> None:
+    """What a notice must state before it is submitted."""
+    missing = [name for name in ("title", "action_date", "outcome") if not getattr(notice, name)]
+    if notice.outcome == NoticeOutcome.CONFLICT:
+        missing += [name for name in ("interest_nature", "proposed_handling") if not getattr(notice, name)]
+        if notice.proposed_handling == ConflictHandling.CONTINUE_WITH_CONDITIONS and not notice.handling_conditions:
+            missing.append("handling_conditions")
+    if missing:
+        raise errors.InvalidInput({name: [MSG_REQUIRED] for name in missing})
+
+
+def _apply(notice: Notice, fields: dict[str, Any]) -> None:
+    for name, value in fields.items():
+        setattr(notice, name, value)
+    notice.counterparty_name_normalised = normalise_company_name(notice.counterparty_name)
+
+
+@transaction.atomic
+def notice_create(*, actor: Any, organisation: Organisation, **fields: Any) -> Notice:
+    """Open a draft notice for an organisation where the filer holds an active position."""
+    today = local_today()
+    position = (
+        Position.objects.filter(official__user=actor, organisation=organisation)
+        .exclude(end_date__lt=today)
+        .select_related("official")
+        .first()
+    )
+    if position is None or not getattr(actor, "is_active", False):
+        raise errors.ActionForbidden(NOT_YOUR_ORGANISATION)
+    cleaned = _clean_fields(fields)
+    if "category" not in cleaned:
+        raise errors.InvalidInput({"category": [MSG_REQUIRED]})
+    notice = Notice(filer=actor, official=position.official, organisation=organisation)
+    _apply(notice, cleaned)
+    notice.save()
+    return notice
+
+
+@transaction.atomic
+def notice_update(*, actor: Any, notice_id: Any, **fields: Any) -> Notice:
+    """Change the filer's draft or returned notice."""
+    notice = policies.get_visible_notice(actor, notice_id, for_update=True)
+    if notice.filer_id != getattr(actor, "pk", None):
+        raise errors.ActionForbidden(FORBIDDEN_NOTICE_EDIT)
+    if notice.state not in EDITABLE_STATES:
+        raise errors.TransitionNotAllowed(
+            state=notice.state,
+            state_label=notice.get_state_display(),
+            transition="update",
+            allowed=available_notice_transitions(notice, actor),
+            message=NOTICE_NOT_EDITABLE,
+        )
+    cleaned = _clean_fields(fields)
+    if notice.tender_id is not None:
+        cleaned.pop("category", None)  # a committee notice stays a committee notice
+    _apply(notice, cleaned)
+    notice.save()
+    return notice
+
+
+def _run(
+    *, actor: Any, notice_id: Any, name: str, prepare: Any = None, after: Any = None, on_commit: Any = None
+) -> Notice:
+    return transitions.run_transition(
+        fetch_locked=lambda: policies.get_visible_notice(actor, notice_id, for_update=True),
+        name=name,
+        actor=actor,
+        names=NOTICE_TRANSITIONS,
+        prepare=prepare,
+        after=after,
+        on_commit=on_commit,
+    )
+
+
+def _submit(actor: Any, notice_id: Any, name: str) -> Notice:
+    def prepare(notice: Notice, now: datetime.datetime) -> TransitionInput:
+        _check_complete(notice)
+        # Filed after the action date: accepted, and marked late, never silently (art. 12).
+        late = notice.action_date is not None and notice.action_date < timezone.localdate(now)
+        return TransitionInput(kwargs={"at": now, "late": late})
+
+    return _run(
+        actor=actor,
+        notice_id=notice_id,
+        name=name,
+        prepare=prepare,
+        after=lambda notice, now: redflags.scan_notice(notice),
+        on_commit=notifications.notify_notice_submitted,
+    )
+
+
+def notice_submit(*, actor: Any, notice_id: Any) -> Notice:
+    """Submit a draft notice; it is checked against the filer's declared companies."""
+    return _submit(actor, notice_id, "submit")
+
+
+def notice_resubmit(*, actor: Any, notice_id: Any) -> Notice:
+    """Submit a returned notice again."""
+    return _submit(actor, notice_id, "resubmit")
+
+
+def notice_start_review(*, actor: Any, notice_id: Any) -> Notice:
+    """The authorised official takes the notice into review."""
+    return _run(actor=actor, notice_id=notice_id, name="start_review")
+
+
+def notice_return_for_correction(*, actor: Any, notice_id: Any, comment: Any) -> Notice:
+    """Return the notice to its filer with a comment."""
+
+    def prepare(notice: Notice, now: datetime.datetime) -> TransitionInput:
+        return TransitionInput(
+            comment=clean_text(comment, field="comment", required=True, message=errors.COMMENT_REQUIRED)
+        )
+
+    return _run(actor=actor, notice_id=notice_id, name="return_for_correction", prepare=prepare)
+
+
+def notice_acknowledge(*, actor: Any, notice_id: Any, comment: Any = "") -> Notice:
+    """Acknowledge a notice under review; a conflict needs a recorded resolution, flags a written reason."""
+
+    def prepare(notice: Notice, now: datetime.datetime) -> TransitionInput:
+        text = clean_text(comment, field="comment", required=False, message=errors.COMMENT_REQUIRED)
+        return TransitionInput(comment=text, kwargs={"at": now, "resolution": notice.resolution})
+
+    return _run(actor=actor, notice_id=notice_id, name="acknowledge", prepare=prepare)
+
+
+def notice_publish(*, actor: Any, notice_id: Any) -> Notice:
+    """Publish an acknowledged notice."""
+
+    def prepare(notice: Notice, now: datetime.datetime) -> TransitionInput:
+        return TransitionInput(kwargs={"at": now})
+
+    return _run(actor=actor, notice_id=notice_id, name="publish", prepare=prepare)
+
+
+def _require_reviewer_under_review(notice: Notice, actor: Any) -> None:
+    from declarations import rules
+
+    if not rules.is_reviewer(notice, actor):
+        raise errors.ActionForbidden()
+    if notice.state != NoticeState.UNDER_REVIEW:
+        raise errors.TransitionNotAllowed(
+            state=notice.state,
+            state_label=notice.get_state_display(),
+            transition="record_resolution",
+            allowed=available_notice_transitions(notice, actor),
+        )
+
+
+@transaction.atomic
+def notice_record_resolution(*, actor: Any, notice_id: Any, resolution: Any) -> Notice:
+    """The reviewer records how a declared conflict is handled (recusal, or conditions the superior sets)."""
+    notice = policies.get_visible_notice(actor, notice_id, for_update=True)
+    _require_reviewer_under_review(notice, actor)
+    notice.resolution = clean_text(resolution, field="resolution", required=True, message=RESOLUTION_REQUIRED_INPUT)
+    notice.save(update_fields=["resolution", "updated_at"])
+    return notice
+
+
+@transaction.atomic
+def notice_resolve_flag(*, actor: Any, notice_id: Any, flag_id: Any, reason: Any) -> RedFlag:
+    """The reviewer resolves a red flag on a notice under review with a written reason."""
+    notice = policies.get_visible_notice(actor, notice_id, for_update=True)
+    _require_reviewer_under_review(notice, actor)
+    try:
+        flag = notice.red_flags.get(pk=flag_id)
+    except (RedFlag.DoesNotExist, ValueError, TypeError):
+        raise errors.ObjectNotFound from None
+    if flag.resolved_at is not None:
+        raise errors.StateConflict(FLAG_NOT_OPEN)
+    flag.resolution_reason = clean_text(reason, field="reason", required=True, message=REASON_REQUIRED)
+    flag.resolved_at = timezone.now()
+    flag.resolved_by = actor
+    flag.save(update_fields=["resolution_reason", "resolved_at", "resolved_by"])
+    return flag
+
+
+NOTICE_TRANSITION_SERVICES: dict[str, Any] = {
+    "submit": notice_submit,
+    "resubmit": notice_resubmit,
+    "start_review": notice_start_review,
+    "return_for_correction": notice_return_for_correction,
+    "acknowledge": notice_acknowledge,
+    "publish": notice_publish,
+}
