@@ -3,20 +3,22 @@
 import re
 from pathlib import Path
 
+import pytest
 from django.core.management import call_command
 
 from declarations.models import Declaration
-from workflow.graphs import mermaid, transitions_of
+from workflow.graphs import GRAPHS, mermaid, transitions_of
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
-def test_readme_state_diagram_is_generated_from_the_code(capsys):
-    call_command("state_graph", "declaration")
+@pytest.mark.parametrize("graph", sorted(GRAPHS))
+def test_readme_state_diagrams_are_generated_from_the_code(capsys, graph):
+    call_command("state_graph", graph)
 
     printed = capsys.readouterr().out.strip()
-    assert printed == mermaid(Declaration)
+    assert printed == mermaid(GRAPHS[graph])
     assert f"```mermaid\n{printed}\n```" in README
 
 

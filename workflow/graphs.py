@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django_fsm import FSMFieldMixin
 
-from declarations.models import Declaration
+from declarations.models import Declaration, Notice, Tender
 
 
 def transitions_of(model: type[models.Model], field_name: str = "state") -> list[tuple[str, str, str]]:
@@ -19,9 +19,10 @@ def transitions_of(model: type[models.Model], field_name: str = "state") -> list
 
 def mermaid(model: type[models.Model], field_name: str = "state") -> str:
     """A Mermaid state diagram of the model's graph, as the README shows it."""
-    lines = ["stateDiagram-v2", "    [*] --> draft"]
+    initial = model._meta.get_field(field_name).get_default()
+    lines = ["stateDiagram-v2", f"    [*] --> {initial}"]
     lines += [f"    {source} --> {target}: {name}" for source, name, target in transitions_of(model, field_name)]
     return "\n".join(lines)
 
 
-GRAPHS: dict[str, type[models.Model]] = {"declaration": Declaration}
+GRAPHS: dict[str, type[models.Model]] = {"declaration": Declaration, "notice": Notice, "tender": Tender}
