@@ -19,7 +19,9 @@ def transitions_of(model: type[models.Model], field_name: str = "state") -> list
 
 def mermaid(model: type[models.Model], field_name: str = "state") -> str:
     """A Mermaid state diagram of the model's graph, as the README shows it."""
-    initial = model._meta.get_field(field_name).get_default()
+    state_field = model._meta.get_field(field_name)
+    assert isinstance(state_field, FSMFieldMixin)
+    initial = state_field.get_default()
     lines = ["stateDiagram-v2", f"    [*] --> {initial}"]
     lines += [f"    {source} --> {target}: {name}" for source, name, target in transitions_of(model, field_name)]
     return "\n".join(lines)
