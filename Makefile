@@ -58,5 +58,12 @@ contracts: install
 check: lint typecheck contracts
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 
+# Benchmarks (bench/): the product's code paths against hand-written SQL on generated data, printed and
+# written to bench/results/. `make bench DB=sqlite` runs the small scale; SCALE=full is for people, not CI.
+DB ?= postgres
+SCALE ?= $(if $(filter sqlite,$(DB)),small,medium)
+bench: install
+	$(BIN)/python -m bench --db $(DB) --scale $(SCALE) $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-* .pytest_cache .mypy_cache .ruff_cache

@@ -1,6 +1,8 @@
-"""Query filters for the declaration lists."""
+"""Query filters for the declaration, notice and tender lists."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
@@ -9,7 +11,18 @@ from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from declarations.models import Declaration, DeclarationKind, DeclarationState, Organisation
+from declarations.models import (
+    Declaration,
+    DeclarationKind,
+    DeclarationState,
+    Notice,
+    NoticeCategory,
+    NoticeOutcome,
+    NoticeState,
+    Organisation,
+    Tender,
+    TenderState,
+)
 
 MAX_ID = 2**63 - 1
 
@@ -44,4 +57,64 @@ class DeclarationFilter(filters.FilterSet):
         fields = ["state", "kind", "year", "official", "organisation"]
 
     def filter_subtree(self, queryset: QuerySet[Declaration], name: str, value: Organisation) -> QuerySet[Declaration]:
+        return queryset.filter(organisation__path__startswith=value.path)
+
+
+@extend_schema_field(OpenApiTypes.BOOL)
+class BooleanChoiceFilter(filters.ChoiceFilter):
+    """``true`` or ``false``: anything else is a 400, where django-filter's boolean would ignore the filter."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, choices=[("true", "true"), ("false", "false")], **kwargs)
+
+    def filter(self, qs: QuerySet[Any], value: Any) -> QuerySet[Any]:
+        if value in ("", None):
+            return qs
+        return super().filter(qs, value == "true")
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class CategoryFilter(filters.ModelChoiceFilter):
+    """A notice category's code; retired (inactive) categories still filter the notices filed under them."""
+
+
+class NoticeFilter(filters.FilterSet):
+    """The filters of the notice list and of the ЭБАТ's notice queue."""
+
+    state = filters.MultipleChoiceFilter(choices=NoticeState.choices)
+    category = CategoryFilter(queryset=NoticeCategory.objects.all(), to_field_name="code")
+    outcome = filters.ChoiceFilter(choices=NoticeOutcome.choices)
+    is_late = BooleanChoiceFilter()
+    tender = IntegerFilter(field_name="tender_id", min_value=1, max_value=MAX_ID)
+    organisation = OrganisationSubtreeFilter(
+        queryset=Organisation.objects.all(),
+        method="filter_subtree",
+        label=_("Organisation and everything under it"),
+    )
+    action_date_after = filters.DateFilter(field_name="action_date", lookup_expr="gte")
+    action_date_before = filters.DateFilter(field_name="action_date", lookup_expr="lt")
+    submitted_after = filters.IsoDateTimeFilter(field_name="submitted_at", lookup_expr="gte")
+    submitted_before = filters.IsoDateTimeFilter(field_name="submitted_at", lookup_expr="lt")
+
+    class Meta:
+        model = Notice
+        fields = ["state", "category", "outcome", "is_late", "tender", "organisation"]
+
+    def filter_subtree(self, queryset: QuerySet[Notice], name: str, value: Organisation) -> QuerySet[Notice]:
+        return queryset.filter(organisation__path__startswith=value.path)
+
+
+class TenderFilter(filters.FilterSet):
+    state = filters.MultipleChoiceFilter(choices=TenderState.choices)
+    organisation = OrganisationSubtreeFilter(
+        queryset=Organisation.objects.all(),
+        method="filter_subtree",
+        label=_("Organisation and everything under it"),
+    )
+
+    class Meta:
+        model = Tender
+        fields = ["state", "organisation"]
+
+    def filter_subtree(self, queryset: QuerySet[Tender], name: str, value: Organisation) -> QuerySet[Tender]:
         return queryset.filter(organisation__path__startswith=value.path)

@@ -64,3 +64,9 @@ class QueueCursorPagination(ValidatedCursorPagination):
 
 class IdCursorPagination(ValidatedCursorPagination):
     ordering = ("id",)
+
+
+class CategoryCursorPagination(ValidatedCursorPagination):
+    """Notice categories in the agency's order."""
+
+    ordering = ("ordering", "code")

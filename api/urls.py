@@ -19,6 +19,35 @@ urlpatterns = [
         for name, view in views.TRANSITION_VIEWS.items()
     ],
     path("review-queue/", views.ReviewQueueView.as_view(), name="review-queue"),
+    path("notice-categories/", views.NoticeCategoryListView.as_view(), name="notice-category-list"),
+    path("notices/", views.NoticeListCreateView.as_view(), name="notice-list"),
+    path("notices/import/", views.NoticeImportView.as_view(), name="notice-import"),
+    path("notices/<int:pk>/", views.NoticeDetailView.as_view(), name="notice-detail"),
+    path("notices/<int:pk>/history/", views.NoticeHistoryView.as_view(), name="notice-history"),
+    path("notices/<int:pk>/resolution/", views.NoticeResolutionView.as_view(), name="notice-resolution"),
+    path(
+        "notices/<int:pk>/flags/<int:flag_id>/resolve/",
+        views.RedFlagResolveView.as_view(),
+        name="notice-flag-resolve",
+    ),
+    *[
+        path(f"notices/<int:pk>/{name}/", view.as_view(), name=f"notice-{name.replace('_', '-')}")
+        for name, view in views.NOTICE_TRANSITION_VIEWS.items()
+    ],
+    path("notice-review-queue/", views.NoticeReviewQueueView.as_view(), name="notice-review-queue"),
+    path("tenders/", views.TenderListCreateView.as_view(), name="tender-list"),
+    path("tenders/<int:pk>/", views.TenderDetailView.as_view(), name="tender-detail"),
+    path("tenders/<int:pk>/bidders/", views.TenderBiddersView.as_view(), name="tender-bidders"),
+    path("tenders/<int:pk>/members/", views.TenderMembersView.as_view(), name="tender-members"),
+    path(
+        "tenders/<int:pk>/members/<int:member_id>/recuse/",
+        views.TenderMemberRecuseView.as_view(),
+        name="tender-member-recuse",
+    ),
+    *[
+        path(f"tenders/<int:pk>/{name}/", view.as_view(), name=f"tender-{name.replace('_', '-')}")
+        for name, view in views.TENDER_TRANSITION_VIEWS.items()
+    ],
     path("organisations/", views.OrganisationListView.as_view(), name="organisation-list"),
     path("organisations/<int:pk>/", views.OrganisationDetailView.as_view(), name="organisation-detail"),
     path("officials/", views.OfficialListView.as_view(), name="official-list"),

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import io
+import shutil
+import tempfile
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import IO, Any, ClassVar
 
-from django.db.models import Prefetch, QuerySet
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from drf_spectacular.views import SpectacularSwaggerView
 from rest_framework import exceptions, generics, status
+from rest_framework.parsers import BaseParser, DataAndFiles, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer, Serializer
@@ -16,10 +23,20 @@ from rest_framework.views import APIView
 
 from api import serializers as s
 from api.errors import EXPECTED_OBJECT
-from api.filters import DeclarationFilter
-from api.pagination import IdCursorPagination, QueueCursorPagination
-from declarations.models import Declaration, DeclarationRevision, Official, Organisation, Position
-from workflow import audit, errors, policies, services
+from api.filters import DeclarationFilter, NoticeFilter, TenderFilter
+from api.pagination import CategoryCursorPagination, IdCursorPagination, QueueCursorPagination
+from declarations.models import (
+    CommitteeMember,
+    Declaration,
+    DeclarationRevision,
+    Notice,
+    NoticeCategory,
+    Official,
+    Organisation,
+    Position,
+    Tender,
+)
+from workflow import audit, errors, notice_import, notices, policies, services, tenders
 
 ERRORS = {
     400: OpenApiResponse(s.ErrorSerializer, description="Invalid input: field paths and messages."),
@@ -177,6 +194,388 @@ class ReviewQueueView(generics.ListAPIView[Declaration]):
 
     def get_queryset(self) -> QuerySet[Declaration]:
         return policies.review_queue_for(self.request.user).prefetch_related(REVISION_IDS)
+
+
+# --- Notices ------------------------------------------------------------------------------------------
+
+# An external committee member's name lives on their seat: annotated in the list's one query.
+SEATS = CommitteeMember.objects.filter(tender_id=OuterRef("tender_id"), user_id=OuterRef("filer_id"))
+SEAT_NAME = Subquery(SEATS.values("full_name")[:1])
+
+
+def _notice_rows(queryset: QuerySet[Notice]) -> QuerySet[Notice]:
+    return queryset.prefetch_related("red_flags").annotate(seat_name=SEAT_NAME)
+
+
+def _render_notice(request: Request, notice: Notice, *, status_code: int = status.HTTP_200_OK) -> Response:
+    return Response(s.NoticeSerializer(notice, context={"request": request}).data, status=status_code)
+
+
+def _visible_organisation(request: Request, organisation_id: int) -> Organisation:
+    try:
+        return policies.visible_organisations(request.user).get(pk=organisation_id)
+    except Organisation.DoesNotExist:
+        raise errors.ObjectNotFound from None
+
+
+def _keyword_fields(body: Mapping[str, Any], *, taken: tuple[str, ...]) -> dict[str, Any]:
+    """The body's fields as the service's keyword arguments.
+
+    A field named like one of the service's own arguments (``actor``, the object's id) cannot be passed
+    on: it is an unknown field, as the service calls every field it does not know.
+    """
+    clashing = [name for name in body if name in taken]
+    if clashing:
+        raise errors.InvalidInput({name: [notices.UNKNOWN_FIELD] for name in clashing})
+    return dict(body)
+
+
+@_list_schema(s.NoticeCategorySerializer)
+class NoticeCategoryListView(generics.ListAPIView[NoticeCategory]):
+    """The active notice categories, in the agency's order, named in your language (``display_name``)."""
+
+    serializer_class = s.NoticeCategorySerializer
+    pagination_class = CategoryCursorPagination
+
+    def get_queryset(self) -> QuerySet[NoticeCategory]:
+        # Reference data, open to everyone signed in (the permission class): no policy narrows it.
+        return NoticeCategory.objects.filter(is_active=True)
+
+
+@_list_schema(s.NoticeListSerializer)
+class NoticeListCreateView(generics.ListAPIView[Notice]):
+    """Notices you may see (your own, your review scope, your tenders'), newest first; open a draft."""
+
+    serializer_class = s.NoticeListSerializer
+    filterset_class = NoticeFilter
+
+    def get_queryset(self) -> QuerySet[Notice]:
+        return _notice_rows(policies.visible_notices(self.request.user))
+
+    @extend_schema(request=s.NoticeCreateSerializer, responses={201: s.NoticeSerializer, **ERRORS})
+    def post(self, request: Request) -> Response:
+        body = _json_object(request)
+        organisation = _visible_organisation(request, _valid(s.OrganisationRefSerializer, request)["organisation"])
+        fields = _keyword_fields({k: v for k, v in body.items() if k != "organisation"}, taken=("actor",))
+        notice = notices.notice_create(actor=request.user, organisation=organisation, **fields)
+        return _render_notice(request, notice, status_code=status.HTTP_201_CREATED)
+
+
+class NoticeDetailView(APIView):
+    """One notice; the filer changes it while it is a draft or returned."""
+
+    @extend_schema(responses={200: s.NoticeSerializer, **READ_ERRORS})
+    def get(self, request: Request, pk: int) -> Response:
+        return _render_notice(request, policies.get_visible_notice(request.user, pk))
+
+    @extend_schema(request=s.NoticeUpdateSerializer, responses={200: s.NoticeSerializer, **ERRORS})
+    def patch(self, request: Request, pk: int) -> Response:
+        policies.get_visible_notice(request.user, pk)
+        fields = _keyword_fields(_json_object(request), taken=("actor", "notice_id"))
+        return _render_notice(request, notices.notice_update(actor=request.user, notice_id=pk, **fields))
+
+
+class NoticeTransitionView(APIView):
+    """Base of the notice transitions: visibility first, then the service with the body's raw fields."""
+
+    transition: ClassVar[str]
+    body_fields: ClassVar[tuple[str, ...]] = ()
+
+    def take(self, request: Request, pk: int) -> Response:
+        policies.get_visible_notice(request.user, pk)
+        body = _json_object(request)
+        service = notices.NOTICE_TRANSITION_SERVICES[self.transition]
+        arguments = {name: body.get(name) for name in self.body_fields}
+        return _render_notice(request, service(actor=request.user, notice_id=pk, **arguments))
+
+
+def _notice_transition_view(name: str, serializer: type[Serializer[Any]], summary: str) -> type[APIView]:
+    @extend_schema(
+        operation_id=f"notices_{name}",
+        summary=summary,
+        request=None if serializer is s.EmptySerializer else serializer,
+        responses={200: s.NoticeSerializer, **ERRORS},
+    )
+    def post(self: NoticeTransitionView, request: Request, pk: int) -> Response:
+        return self.take(request, pk)
+
+    return type(
+        f"Notice{name.title().replace('_', '')}View",
+        (NoticeTransitionView,),
+        {"transition": name, "body_fields": tuple(serializer().fields), "post": post, "__doc__": summary},
+    )
+
+
+NOTICE_TRANSITION_VIEWS: dict[str, type[APIView]] = {
+    "submit": _notice_transition_view("submit", s.EmptySerializer, "Submit a draft notice for review."),
+    "resubmit": _notice_transition_view("resubmit", s.EmptySerializer, "Submit a returned notice again."),
+    "start_review": _notice_transition_view("start_review", s.EmptySerializer, "Take a submitted notice into review."),
+    "return_for_correction": _notice_transition_view(
+        "return_for_correction", s.NoticeReturnSerializer, "Return the notice to its filer with a comment."
+    ),
+    "acknowledge": _notice_transition_view(
+        "acknowledge",
+        s.CommentSerializer,
+        "Acknowledge a notice under review: a conflict needs a recorded resolution, every red flag a reason.",
+    ),
+    "publish": _notice_transition_view("publish", s.EmptySerializer, "Publish an acknowledged notice."),
+}
+
+
+class NoticeResolutionView(APIView):
+    """Record how a declared conflict is handled (the reviewer, while the notice is under review)."""
+
+    @extend_schema(
+        operation_id="notices_record_resolution",
+        request=s.ResolutionSerializer,
+        responses={200: s.NoticeSerializer, **ERRORS},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        policies.get_visible_notice(request.user, pk)
+        body = _json_object(request)
+        notice = notices.notice_record_resolution(actor=request.user, notice_id=pk, resolution=body.get("resolution"))
+        return _render_notice(request, notice)
+
+
+class RedFlagResolveView(APIView):
+    """Resolve a red flag on a notice under review with a written reason."""
+
+    @extend_schema(
+        operation_id="notices_resolve_flag", request=s.ReasonSerializer, responses={200: s.NoticeSerializer, **ERRORS}
+    )
+    def post(self, request: Request, pk: int, flag_id: int) -> Response:
+        policies.get_visible_notice(request.user, pk)
+        body = _json_object(request)
+        notices.notice_resolve_flag(actor=request.user, notice_id=pk, flag_id=flag_id, reason=body.get("reason"))
+        return _render_notice(request, policies.get_visible_notice(request.user, pk))
+
+
+class NoticeHistoryView(APIView):
+    """The notice's transitions, oldest first."""
+
+    @extend_schema(responses={200: s.TransitionLogSerializer(many=True), **READ_ERRORS})
+    def get(self, request: Request, pk: int) -> Response:
+        notice = policies.get_visible_notice(request.user, pk)
+        entries = audit.history_for(notice).select_related("actor__official")
+        return Response(s.TransitionLogSerializer(entries, many=True).data)
+
+
+@_list_schema(s.NoticeListSerializer)
+class NoticeReviewQueueView(generics.ListAPIView[Notice]):
+    """Notices waiting for you: submitted or under review in your scope, oldest submission first."""
+
+    serializer_class = s.NoticeListSerializer
+    filterset_class = NoticeFilter
+    pagination_class = QueueCursorPagination
+
+    def get_queryset(self) -> QuerySet[Notice]:
+        return _notice_rows(policies.notice_review_queue_for(self.request.user))
+
+
+class CSVParser(BaseParser):
+    """A ``text/csv`` body is the import's ``file``: spooled to disk when large, as a multipart upload is."""
+
+    media_type = "text/csv"
+
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> DataAndFiles[Any, Any]:
+        spool = tempfile.SpooledTemporaryFile(max_size=settings.FILE_UPLOAD_MAX_MEMORY_SIZE)  # noqa: SIM115
+        if stream is not None:
+            shutil.copyfileobj(stream, spool)
+        size = spool.tell()
+        spool.seek(0)
+        upload = UploadedFile(spool, name="notices.csv", content_type=self.media_type, size=size)
+        return DataAndFiles({}, {"file": upload})
+
+
+def _csv_text(upload: UploadedFile) -> IO[str]:
+    # Decoded lazily, as the import reads it: a file that is not UTF-8 is the import's 400, after its 403.
+    raw = upload.file
+    assert raw is not None  # an uploaded file always has its file object
+    return io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+
+
+class NoticeImportView(APIView):
+    """Record as submitted the notices an organisation's officials filed elsewhere: every CSV row, or none."""
+
+    parser_classes = [MultiPartParser, CSVParser]
+
+    @extend_schema(
+        operation_id="notices_import",
+        request={"multipart/form-data": s.NoticeImportSerializer, "text/csv": OpenApiTypes.BINARY},
+        parameters=[
+            OpenApiParameter(
+                "organisation",
+                OpenApiTypes.INT,
+                description="The organisation's id, with a text/csv body (a multipart body may send it as a field).",
+            )
+        ],
+        responses={201: s.NoticeImportResultSerializer, **ERRORS},
+    )
+    def post(self, request: Request) -> Response:
+        fields = {name: request.data[name] for name in request.data}
+        if "organisation" not in fields and "organisation" in request.query_params:
+            fields["organisation"] = request.query_params["organisation"]
+        serializer = s.NoticeImportSerializer(data=fields)
+        serializer.is_valid(raise_exception=True)
+        organisation = _visible_organisation(request, serializer.validated_data["organisation"])
+        with _csv_text(serializer.validated_data["file"]) as stream:
+            result = notice_import.import_notices(actor=request.user, organisation=organisation, stream=stream)
+        return Response(
+            s.NoticeImportResultSerializer({"created": result.created, "notice_ids": result.notice_ids}).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+# --- Tenders ------------------------------------------------------------------------------------------
+
+
+def _render_tender(request: Request, tender: Tender, *, status_code: int = status.HTTP_200_OK) -> Response:
+    """The tender with each member's latest notice and the gate, as far as the user may see the notices."""
+    seen = policies.visible_notices(request.user).filter(tender=tender).select_related(None).order_by("pk")
+    latest: dict[int, Notice] = {}
+    seen_ids: set[int] = set()
+    for notice in seen.only("id", "filer_id", "state", "outcome", "is_supplementary"):
+        latest[notice.filer_id] = notice
+        seen_ids.add(notice.pk)
+    context = {
+        "request": request,
+        "latest_notices": latest,
+        "sees_every_notice": seen_ids == set(tender.notices.values_list("pk", flat=True)),
+    }
+    return Response(s.TenderSerializer(tender, context=context).data, status=status_code)
+
+
+@_list_schema(s.TenderListSerializer)
+class TenderListCreateView(generics.ListAPIView[Tender]):
+    """Tenders you may see (managed by you, with you on the committee, in your review scope); open one."""
+
+    serializer_class = s.TenderListSerializer
+    filterset_class = TenderFilter
+
+    def get_queryset(self) -> QuerySet[Tender]:
+        return policies.visible_tenders(self.request.user)
+
+    @extend_schema(request=s.TenderCreateSerializer, responses={201: s.TenderSerializer, **ERRORS})
+    def post(self, request: Request) -> Response:
+        body = _json_object(request)
+        organisation = _visible_organisation(request, _valid(s.OrganisationRefSerializer, request)["organisation"])
+        tender = tenders.tender_create(
+            actor=request.user,
+            organisation=organisation,
+            reference_number=body.get("reference_number"),
+            title=body.get("title"),
+        )
+        return _render_tender(request, tender, status_code=status.HTTP_201_CREATED)
+
+
+class TenderDetailView(APIView):
+    """One tender: its bidders, its committee and what keeps the committee from being cleared."""
+
+    @extend_schema(responses={200: s.TenderSerializer, **READ_ERRORS})
+    def get(self, request: Request, pk: int) -> Response:
+        return _render_tender(request, policies.get_visible_tender(request.user, pk))
+
+
+class TenderBiddersView(APIView):
+    """Register a bidder; once members are declaring, each is asked for a supplementary notice."""
+
+    @extend_schema(
+        operation_id="tenders_add_bidder",
+        request=s.BidderCreateSerializer,
+        responses={201: s.TenderSerializer, **ERRORS},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        policies.get_visible_tender(request.user, pk)
+        body = _json_object(request)
+        tenders.tender_add_bidder(
+            actor=request.user, tender_id=pk, name=body.get("name"), register_number=body.get("register_number")
+        )
+        return _render_tender(
+            request, policies.get_visible_tender(request.user, pk), status_code=status.HTTP_201_CREATED
+        )
+
+
+def _member_arguments(body: Any) -> dict[str, Any]:
+    body = body if isinstance(body, Mapping) else {}
+    return {
+        "kind": body.get("kind"),
+        "official_id": body.get("official"),
+        "full_name": body.get("full_name"),
+        "email": body.get("email"),
+    }
+
+
+class TenderMembersView(APIView):
+    """Seat a committee member: an official by id, or an external member by name and e-mail."""
+
+    @extend_schema(
+        operation_id="tenders_add_member",
+        request=s.MemberCreateSerializer,
+        responses={201: s.TenderSerializer, **ERRORS},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        policies.get_visible_tender(request.user, pk)
+        body = _json_object(request)
+        tenders.tender_add_member(actor=request.user, tender_id=pk, **_member_arguments(body))
+        return _render_tender(
+            request, policies.get_visible_tender(request.user, pk), status_code=status.HTTP_201_CREATED
+        )
+
+
+class TenderMemberRecuseView(APIView):
+    """Recuse a member and seat the replacement, who then files a notice."""
+
+    @extend_schema(
+        operation_id="tenders_recuse_member", request=s.RecuseSerializer, responses={200: s.TenderSerializer, **ERRORS}
+    )
+    def post(self, request: Request, pk: int, member_id: int) -> Response:
+        policies.get_visible_tender(request.user, pk)
+        body = _json_object(request)
+        try:
+            tenders.tender_recuse_member(
+                actor=request.user, tender_id=pk, member_id=member_id, **_member_arguments(body.get("replacement"))
+            )
+        except errors.InvalidInput as invalid:
+            # The service names the replacement's fields; in the body they sit under ``replacement``.
+            raise errors.InvalidInput({f"replacement.{path}": m for path, m in invalid.errors.items()}) from None
+        return _render_tender(request, policies.get_visible_tender(request.user, pk))
+
+
+class TenderTransitionView(APIView):
+    """Base of the tender transitions: visibility first, then the service; they read no body."""
+
+    transition: ClassVar[str]
+
+    def take(self, request: Request, pk: int) -> Response:
+        policies.get_visible_tender(request.user, pk)
+        service = tenders.TENDER_TRANSITION_SERVICES[self.transition]
+        return _render_tender(request, service(actor=request.user, tender_id=pk))
+
+
+def _tender_transition_view(name: str, summary: str) -> type[APIView]:
+    @extend_schema(
+        operation_id=f"tenders_{name}", summary=summary, request=None, responses={200: s.TenderSerializer, **ERRORS}
+    )
+    def post(self: TenderTransitionView, request: Request, pk: int) -> Response:
+        return self.take(request, pk)
+
+    return type(
+        f"Tender{name.title().replace('_', '')}View",
+        (TenderTransitionView,),
+        {"transition": name, "post": post, "__doc__": summary},
+    )
+
+
+TENDER_TRANSITION_VIEWS: dict[str, type[APIView]] = {
+    "open_declarations": _tender_transition_view(
+        "open_declarations", "Ask every committee member for a notice: a draft for each, and an e-mail."
+    ),
+    "clear": _tender_transition_view(
+        "clear", "Clear the committee; refused, naming each member, until every member is cleared."
+    ),
+    "start_evaluation": _tender_transition_view("start_evaluation", "Start evaluating the bids."),
+    "close": _tender_transition_view("close", "Close the evaluation."),
+}
 
 
 @_list_schema(s.OrganisationSerializer)

@@ -135,10 +135,12 @@ def committee_gate_problems(tender: Any) -> list[str]:
             problems.append(str(MEMBER_NOT_DECLARED % name))
         elif notice.outcome == "conflict":
             problems.append(str(MEMBER_CONFLICTED % name))
-        elif notice.state not in ("acknowledged", "published"):
-            problems.append(str(MEMBER_NOT_ACKNOWLEDGED % name))
+        # Checked before acknowledgement: acknowledging needs every flag resolved, so a flag checked
+        # after it would never be named.
         elif any(flag.resolved_at is None for flag in notice.red_flags.all()):
             problems.append(str(MEMBER_FLAGGED % name))
+        elif notice.state not in ("acknowledged", "published"):
+            problems.append(str(MEMBER_NOT_ACKNOWLEDGED % name))
     return problems
 
 

@@ -144,6 +144,8 @@ def _apply(notice: Notice, fields: dict[str, Any]) -> None:
 @transaction.atomic
 def notice_create(*, actor: Any, organisation: Organisation, **fields: Any) -> Notice:
     """Open a draft notice for an organisation where the filer holds an active position."""
+    if not (getattr(actor, "is_authenticated", False) and actor.is_active):
+        raise errors.ActionForbidden(NOT_YOUR_ORGANISATION)
     today = local_today()
     position = (
         Position.objects.filter(official__user=actor, organisation=organisation)
@@ -151,7 +153,7 @@ def notice_create(*, actor: Any, organisation: Organisation, **fields: Any) -> N
         .select_related("official")
         .first()
     )
-    if position is None or not getattr(actor, "is_active", False):
+    if position is None:
         raise errors.ActionForbidden(NOT_YOUR_ORGANISATION)
     cleaned = _clean_fields(fields)
     if "category" not in cleaned:

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from declarations.content import MSG_CHOICE, MSG_COMPANY_REGISTER_NUMBER, MSG_REQUIRED, normalise_company_name
@@ -34,7 +35,8 @@ from workflow.transitions import clean_text
 
 User = get_user_model()
 
-TENDER_TRANSITIONS = ("open_declarations", "reopen_declarations", "clear", "start_evaluation", "close")
+# What a secretary can ask for; ``reopen_declarations`` is taken only by adding a bidder or a member.
+TENDER_TRANSITIONS = ("open_declarations", "clear", "start_evaluation", "close")
 CHANGEABLE_STATES = (TenderState.FORMING, TenderState.DECLARING, TenderState.CLEARED)
 DECLARING_STATES = (TenderState.DECLARING, TenderState.CLEARED)
 
@@ -55,7 +57,11 @@ def available_tender_transitions(tender: Tender, user: Any) -> list[str]:
 @transaction.atomic
 def tender_create(*, actor: Any, organisation: Organisation, reference_number: Any, title: Any) -> Tender:
     """Open a tender; the creating official becomes its procurement secretary."""
-    if not Position.objects.filter(official__user=actor, organisation=organisation, end_date__isnull=True).exists():
+    if not (getattr(actor, "is_authenticated", False) and actor.is_active):
+        raise errors.ActionForbidden(NOT_IN_ORGANISATION)
+    # Active as for notices: no end date, or one not yet passed in Asia/Ulaanbaatar.
+    positions = Position.objects.filter(official__user=actor, organisation=organisation)
+    if not positions.exclude(end_date__lt=timezone.localdate()).exists():
         raise errors.ActionForbidden(NOT_IN_ORGANISATION)
     reference = clean_text(
         reference_number, field="reference_number", required=True, message=MSG_REQUIRED, max_length=64

@@ -163,6 +163,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "DeclarationStateEnum": "declarations.models.filings.DeclarationState",
         "DeclarationKindEnum": "declarations.models.filings.DeclarationKind",
+        "NoticeStateEnum": "declarations.models.notices.NoticeState",
+        "RedFlagKindEnum": "declarations.models.notices.RedFlagKind",
+        "TenderStateEnum": "declarations.models.tenders.TenderState",
+        "MemberKindEnum": "declarations.models.tenders.MemberKind",
     },
 }
 

@@ -1,0 +1,1 @@
+"""Benchmarks: the product's own code paths against hand-written SQL on a generated data set (``make bench``)."""
