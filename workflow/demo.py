@@ -22,6 +22,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.models import Permission
 from django.db import transaction
+from django.utils import timezone
 
 from declarations.content import sample_content
 from declarations.models import (
@@ -1008,6 +1009,64 @@ class _Loader:
         for person in self.plan.people:
             for planned in person.declarations:
                 self.file(person, planned)
+        self.create_tender_and_notices()
+
+    def create_tender_and_notices(self) -> None:
+        """A tender whose committee is declaring, with a red flag to review, and an ordinary late notice."""
+        from declarations.models import DeclaredCompany, Notice
+        from workflow import notices, tenders
+
+        secretary = self.users[OFFICIAL_USERNAME]
+        filer = self.users[FILER_USERNAME]
+        organisation = self.positions[OFFICIAL_USERNAME].organisation
+        tender = tenders.tender_create(
+            actor=secretary,
+            organisation=organisation,
+            reference_number="ТШ-2026/01",
+            title="Сургуулийн барилгын засвар",
+        )
+        tenders.tender_add_member(
+            actor=secretary,
+            tender_id=tender.pk,
+            kind="official",
+            official_id=self.positions[FILER_USERNAME].official_id,
+        )
+        tenders.tender_add_member(
+            actor=secretary,
+            tender_id=tender.pk,
+            kind="citizen",
+            full_name="Дашдоржийн Саруул",
+            email=f"saruul@{EMAIL_DOMAIN}",
+        )
+        tenders.tender_add_bidder(
+            actor=secretary, tender_id=tender.pk, name="«Дорнын зам» ХХК", register_number="5012345"
+        )
+        declared = DeclaredCompany.objects.filter(official__user=filer).order_by("pk").first()
+        if declared is not None:
+            # One of the filer's declared companies bids: the filer's notice gets a red flag to resolve.
+            tenders.tender_add_bidder(
+                actor=secretary, tender_id=tender.pk, name=declared.name, register_number=declared.register_number
+            )
+        tenders.tender_open_declarations(actor=secretary, tender_id=tender.pk)
+        action_date = (timezone.localdate() + datetime.timedelta(days=14)).isoformat()
+        for member_user in (filer, *[m.user for m in tender.members.filter(kind="citizen")]):
+            notice = Notice.objects.get(tender=tender, filer=member_user)
+            notices.notice_update(
+                actor=member_user, notice_id=notice.pk, action_date=action_date, outcome="no_conflict"
+            )
+            notices.notice_submit(actor=member_user, notice_id=notice.pk)
+        late = notices.notice_create(
+            actor=filer,
+            organisation=self.positions[FILER_USERNAME].organisation,
+            category="contract",
+            title="Тоног төхөөрөмжийн нийлүүлэлтийн гэрээ",
+            reference_number="ГЭ-2026/17",
+            action_date=(timezone.localdate() - datetime.timedelta(days=3)).isoformat(),
+            counterparty_name="«Говийн тэмүүлэл» ХХК",
+            counterparty_register_number="6012345",
+            outcome="no_conflict",
+        )
+        notices.notice_submit(actor=filer, notice_id=late.pk)
 
     def create_organisations(self) -> None:
         for spec in ORGANISATIONS:

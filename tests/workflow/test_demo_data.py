@@ -79,6 +79,19 @@ class TestLoadedDemo:
             assert re.search(rf"\b{state} [1-9]\d*\b", loaded), state
         assert Official.objects.count() == OFFICIALS
 
+    def test_a_tender_is_declaring_with_a_flagged_notice_and_a_late_notice_exists(self):
+        from declarations.models import Notice, RedFlag, Tender
+
+        tender = Tender.objects.get(reference_number="ТШ-2026/01")
+        assert tender.state == "declaring"
+        assert tender.secretary.username == demo.OFFICIAL_USERNAME
+        assert sorted(tender.members.values_list("kind", flat=True)) == ["citizen", "official"]
+        filer_notice = Notice.objects.get(tender=tender, filer__username=demo.FILER_USERNAME)
+        assert filer_notice.state == "submitted"
+        assert RedFlag.objects.filter(notice=filer_notice, resolved_at__isnull=True).count() == 1
+        late = Notice.objects.get(reference_number="ГЭ-2026/17")
+        assert (late.state, late.is_late, late.category.code) == ("submitted", True, "contract")
+
     def test_organisations_form_a_tree_with_soums_under_the_aimag_office(self):
         root = Organisation.objects.get(parent=None)
         assert root.kind == OrganisationKind.GOVERNOR_OFFICE
