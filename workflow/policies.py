@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from functools import reduce
 from operator import or_
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import BaseBackend, ModelBackend
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import NotSupportedError
-from django.db.models import BooleanField, F, Func, Q, QuerySet, Value
+from django.db.models import BooleanField, F, Func, Model, Q, QuerySet, Value
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 
 from declarations.models import (
@@ -38,6 +38,7 @@ from declarations.rules import MANAGE_COMMITTEE_PERMISSION, REVIEW_NOTICE_PERMIS
 from workflow.errors import ObjectNotFound
 
 User = get_user_model()
+M = TypeVar("M", bound=Model)
 AnyUser = AbstractBaseUser | AnonymousUser
 
 REVIEW_FILINGS_PERMISSION = "declarations.review_filings"
@@ -106,15 +107,19 @@ def visible_declarations(user: Any) -> QuerySet[Declaration]:
     return queryset.filter(visible)
 
 
-def get_visible_declaration(user: Any, pk: Any, *, for_update: bool = False) -> Declaration:
-    """Fetch and authorise in one call: a declaration the user may not see is not found."""
-    queryset = visible_declarations(user)
+def _get_visible(queryset: QuerySet[M], pk: Any, *, for_update: bool = False) -> M:
+    """One object of a visibility queryset, locked if asked; invisible and missing are the same answer."""
     if for_update:
         queryset = queryset.select_for_update(of=("self",), no_key=True)
     try:
         return queryset.get(pk=pk)
-    except (Declaration.DoesNotExist, ValueError, TypeError):
+    except (ObjectDoesNotExist, ValueError, TypeError):
         raise ObjectNotFound from None
+
+
+def get_visible_declaration(user: Any, pk: Any, *, for_update: bool = False) -> Declaration:
+    """Fetch and authorise in one call: a declaration the user may not see is not found."""
+    return _get_visible(visible_declarations(user), pk, for_update=for_update)
 
 
 def review_queue_for(user: Any) -> QuerySet[Declaration]:
@@ -207,13 +212,7 @@ def visible_notices(user: Any) -> QuerySet[Notice]:
 
 def get_visible_notice(user: Any, pk: Any, *, for_update: bool = False) -> Notice:
     """Fetch and authorise in one call: a notice the user may not see is not found."""
-    queryset = visible_notices(user)
-    if for_update:
-        queryset = queryset.select_for_update(of=("self",), no_key=True)
-    try:
-        return queryset.get(pk=pk)
-    except (Notice.DoesNotExist, ValueError, TypeError):
-        raise ObjectNotFound from None
+    return _get_visible(visible_notices(user), pk, for_update=for_update)
 
 
 def notice_review_queue_for(user: Any) -> QuerySet[Notice]:
@@ -242,13 +241,8 @@ def visible_tenders(user: Any) -> QuerySet[Tender]:
 
 
 def get_visible_tender(user: Any, pk: Any, *, for_update: bool = False) -> Tender:
-    queryset = visible_tenders(user)
-    if for_update:
-        queryset = queryset.select_for_update(of=("self",), no_key=True)
-    try:
-        return queryset.get(pk=pk)
-    except (Tender.DoesNotExist, ValueError, TypeError):
-        raise ObjectNotFound from None
+    """Fetch and authorise in one call: one the user may not see is not found."""
+    return _get_visible(visible_tenders(user), pk, for_update=for_update)
 
 
 def grant_committee_manager(*, tender: Tender, user: Any) -> None:
@@ -292,10 +286,7 @@ def own_positions(user: Any) -> QuerySet[Position]:
 
 
 def get_visible_position(user: Any, pk: Any) -> Position:
-    try:
-        return visible_positions(user).get(pk=pk)
-    except (Position.DoesNotExist, ValueError, TypeError):
-        raise ObjectNotFound from None
+    return _get_visible(visible_positions(user), pk)
 
 
 def reviewers_group(organisation: Organisation) -> Group:

@@ -12,7 +12,6 @@ from typing import Any
 
 from django.db.models import Q
 
-from declarations.content import normalise_company_name
 from declarations.models import (
     Bidder,
     Declaration,
@@ -125,7 +124,3 @@ def scan_bidder(bidder: Bidder) -> list[RedFlag]:
     for notice in notices.select_related("tender"):
         found += scan_notice(notice, bidders=[bidder])
     return found
-
-
-def normalised(name: str) -> str:
-    return normalise_company_name(name)
