@@ -21,6 +21,8 @@ from workflow import errors
 
 INVALID_INPUT = _("The input is invalid.")
 EXPECTED_OBJECT = _("Send a JSON object.")
+# DRF builds "JSON parse error - %s" without gettext; the parser's own sentence is English and technical.
+MALFORMED_REQUEST = _("The request body could not be read: send well-formed JSON.")
 
 
 def _flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:
@@ -83,6 +85,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         )
     if isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
+    if isinstance(exc, exceptions.ParseError):
+        return Response({"detail": str(MALFORMED_REQUEST), "code": exc.default_code}, status=exc.status_code)
     if isinstance(exc, exceptions.ValidationError):
         return invalid_input_response(_flatten(exc.detail))
     response = drf_exception_handler(exc, context)

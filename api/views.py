@@ -430,18 +430,9 @@ class NoticeImportView(APIView):
 
 
 def _render_tender(request: Request, tender: Tender, *, status_code: int = status.HTTP_200_OK) -> Response:
-    """The tender with each member's latest notice and the gate, as far as the user may see the notices."""
-    seen = policies.visible_notices(request.user).filter(tender=tender).select_related(None).order_by("pk")
-    latest: dict[int, Notice] = {}
-    seen_ids: set[int] = set()
-    for notice in seen.only("id", "filer_id", "state", "outcome", "is_supplementary"):
-        latest[notice.filer_id] = notice
-        seen_ids.add(notice.pk)
-    context = {
-        "request": request,
-        "latest_notices": latest,
-        "sees_every_notice": seen_ids == set(tender.notices.values_list("pk", flat=True)),
-    }
+    """The tender with each member's latest notice and the gate, as far as the user follows the committee."""
+    latest, whole = policies.committee_notices(request.user, tender)
+    context = {"request": request, "latest_notices": latest, "sees_every_notice": whole}
     return Response(s.TenderSerializer(tender, context=context).data, status=status_code)
 
 
@@ -453,7 +444,8 @@ class TenderListCreateView(generics.ListAPIView[Tender]):
     filterset_class = TenderFilter
 
     def get_queryset(self) -> QuerySet[Tender]:
-        return policies.visible_tenders(self.request.user)
+        # The clearing gate behind ``available_transitions`` reads members and notices from memory.
+        return policies.visible_tenders(self.request.user).prefetch_related("members", "notices__red_flags")
 
     @extend_schema(request=s.TenderCreateSerializer, responses={201: s.TenderSerializer, **ERRORS})
     def post(self, request: Request) -> Response:

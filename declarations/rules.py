@@ -102,12 +102,16 @@ def conflict_has_resolution(notice: Any) -> bool:
 
 @refusal(FLAGS_UNRESOLVED)
 def flags_are_resolved(notice: Any) -> bool:
-    """No red flag on the notice is left without a written resolution."""
+    """No red flag on the notice is left without a written resolution (from memory when prefetched)."""
+    if "red_flags" in getattr(notice, "_prefetched_objects_cache", {}):
+        return all(flag.resolved_at is not None for flag in notice.red_flags.all())
     return not notice.red_flags.filter(resolved_at__isnull=True).exists()
 
 
 @refusal(NO_MEMBERS)
 def has_active_members(tender: Any) -> bool:
+    if "members" in getattr(tender, "_prefetched_objects_cache", {}):
+        return any(not member.is_recused for member in tender.members.all())
     return bool(tender.members.filter(is_recused=False).exists())
 
 
@@ -121,8 +125,11 @@ def committee_gate_problems(tender: Any) -> list[str]:
     problems: list[str] = []
     if not any(not member.is_recused for member in members):
         return [str(NO_MEMBERS)]
+    # A list page prefetches ``notices__red_flags``; a single tender reads them in two queries.
+    prefetched = "notices" in getattr(tender, "_prefetched_objects_cache", {})
+    notices = tender.notices.all() if prefetched else tender.notices.prefetch_related("red_flags")
     latest: dict[int, Any] = {}
-    for notice in tender.notices.order_by("pk").prefetch_related("red_flags"):
+    for notice in sorted(notices, key=lambda notice: notice.pk):
         latest[notice.filer_id] = notice
     for member in members:
         name = {"member": member.full_name}

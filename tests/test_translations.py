@@ -320,9 +320,7 @@ def test_interpolated_and_plural_strings_in_mongolian():
     too_many = format_message(MSG_TOO_MANY_ROWS, max=50)
     with translation.override("mn"):
         assert str(too_many) == "Энэ жагсаалтад хамгийн ихдээ 50 мөр оруулна."
-        assert str(errors.WRONG_STATE) % {"state": "Ноорог"} == (
-            "Мэдүүлэг “Ноорог” төлөвтэй байхад энэ үйлдлийг хийх боломжгүй."
-        )
+        assert str(errors.WRONG_STATE) % {"state": "Ноорог"} == ("“Ноорог” төлөвт энэ үйлдлийг хийх боломжгүй.")
         assert str(errors.YEAR_OUT_OF_RANGE) % {"min": 2000, "max": 2030} == (
             "2000 оноос 2030 он хүртэлх хугацааны он оруулна уу."
         )

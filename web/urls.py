@@ -9,4 +9,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(next_page="web:home"), name="logout"),
+    path("invitation/<uidb64>/<token>/", views.InvitationView.as_view(), name="invitation"),
+    path("invitation/done/", views.invitation_done, name="invitation_done"),
 ]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse_lazy
 
 from declarations.models import DeclarationState
 from workflow import policies
@@ -17,3 +19,18 @@ def home(request: HttpRequest) -> HttpResponse:
         context["draft_count"] = own.filter(state=DeclarationState.DRAFT).count()
         context["queue_count"] = policies.review_queue_for(request.user).count()
     return render(request, "web/home.html", context)
+
+
+class InvitationView(auth_views.PasswordResetConfirmView):
+    """An invited person (an external committee member) chooses the password of the account made for them.
+
+    Django's password-reset confirmation: the token in the link is checked, moved to the session and
+    replaced in the address, and stops working once the password is set.
+    """
+
+    template_name = "web/invitation.html"
+    success_url = reverse_lazy("web:invitation_done")
+
+
+def invitation_done(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/invitation_done.html")

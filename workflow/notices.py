@@ -26,7 +26,7 @@ from declarations.models import (
     Position,
     RedFlag,
 )
-from workflow import errors, notifications, policies, redflags, transitions
+from workflow import audit, errors, notifications, policies, redflags, transitions
 from workflow.transitions import TransitionInput, clean_text
 
 NOTICE_TRANSITIONS = ("submit", "resubmit", "start_review", "return_for_correction", "acknowledge", "publish")
@@ -63,6 +63,7 @@ UNKNOWN_FIELD = _("Unknown field.")
 RESOLUTION_REQUIRED_INPUT = _("A resolution is required.")
 REASON_REQUIRED = _("A reason is required.")
 FLAG_NOT_OPEN = _("This red flag is already resolved.")
+COMMITTEE_CATEGORY_FIXED = _("A committee member's notice for a tender keeps its category.")
 
 
 def local_today() -> datetime.date:
@@ -179,8 +180,8 @@ def notice_update(*, actor: Any, notice_id: Any, **fields: Any) -> Notice:
             message=NOTICE_NOT_EDITABLE,
         )
     cleaned = _clean_fields(fields)
-    if notice.tender_id is not None:
-        cleaned.pop("category", None)  # a committee notice stays a committee notice
+    if notice.tender_id is not None and cleaned.get("category", notice.category) != notice.category:
+        raise errors.InvalidInput({"category": [COMMITTEE_CATEGORY_FIXED]})
     _apply(notice, cleaned)
     notice.save()
     return notice
@@ -262,7 +263,7 @@ def notice_publish(*, actor: Any, notice_id: Any) -> Notice:
     return _run(actor=actor, notice_id=notice_id, name="publish", prepare=prepare)
 
 
-def _require_reviewer_under_review(notice: Notice, actor: Any) -> None:
+def _require_reviewer_under_review(notice: Notice, actor: Any, step: str) -> None:
     from declarations import rules
 
     if not rules.is_reviewer(notice, actor):
@@ -271,7 +272,7 @@ def _require_reviewer_under_review(notice: Notice, actor: Any) -> None:
         raise errors.TransitionNotAllowed(
             state=notice.state,
             state_label=notice.get_state_display(),
-            transition="record_resolution",
+            transition=step,
             allowed=available_notice_transitions(notice, actor),
         )
 
@@ -280,9 +281,10 @@ def _require_reviewer_under_review(notice: Notice, actor: Any) -> None:
 def notice_record_resolution(*, actor: Any, notice_id: Any, resolution: Any) -> Notice:
     """The reviewer records how a declared conflict is handled (recusal, or conditions the superior sets)."""
     notice = policies.get_visible_notice(actor, notice_id, for_update=True)
-    _require_reviewer_under_review(notice, actor)
+    _require_reviewer_under_review(notice, actor, "record_resolution")
     notice.resolution = clean_text(resolution, field="resolution", required=True, message=RESOLUTION_REQUIRED_INPUT)
     notice.save(update_fields=["resolution", "updated_at"])
+    _log_review_step(notice, actor, "record_resolution", comment=notice.resolution)
     return notice
 
 
@@ -290,7 +292,7 @@ def notice_record_resolution(*, actor: Any, notice_id: Any, resolution: Any) -> 
 def notice_resolve_flag(*, actor: Any, notice_id: Any, flag_id: Any, reason: Any) -> RedFlag:
     """The reviewer resolves a red flag on a notice under review with a written reason."""
     notice = policies.get_visible_notice(actor, notice_id, for_update=True)
-    _require_reviewer_under_review(notice, actor)
+    _require_reviewer_under_review(notice, actor, "resolve_red_flag")
     try:
         flag = notice.red_flags.get(pk=flag_id)
     except (RedFlag.DoesNotExist, ValueError, TypeError):
@@ -301,7 +303,37 @@ def notice_resolve_flag(*, actor: Any, notice_id: Any, flag_id: Any, reason: Any
     flag.resolved_at = timezone.now()
     flag.resolved_by = actor
     flag.save(update_fields=["resolution_reason", "resolved_at", "resolved_by"])
+    _log_review_step(
+        notice,
+        actor,
+        "resolve_red_flag",
+        comment=flag.resolution_reason,
+        remarks=[{"path": f"red_flags.{flag.pk}", "message": flag.kind}],  # a code: the log is language-neutral
+        at=flag.resolved_at,
+    )
     return flag
+
+
+def _log_review_step(
+    notice: Notice,
+    actor: Any,
+    step: str,
+    *,
+    comment: str,
+    remarks: list[dict[str, str]] | None = None,
+    at: datetime.datetime | None = None,
+) -> None:
+    """A reviewer's step that changes no state is still part of the notice's hash-chained history."""
+    audit.record_transition(
+        obj=notice,
+        transition=step,
+        from_state=notice.state,
+        to_state=notice.state,
+        actor=actor,
+        at=at or timezone.now(),
+        comment=comment,
+        remarks=remarks,
+    )
 
 
 NOTICE_TRANSITION_SERVICES: dict[str, Any] = {

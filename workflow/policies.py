@@ -190,20 +190,36 @@ def sees_all_notices(user: Any) -> bool:
     return _has_global_perm(user, VIEW_ALL_PERMISSION) or _has_global_perm(user, REVIEW_NOTICE_PERMISSION)
 
 
-def _managed_tender_ids(user: Any) -> QuerySet[Any]:
+def _managed_tender_grants(user: Any) -> QuerySet[Any]:
     return TenderUserObjectPermission.objects.filter(user=user, permission__codename="manage_committee").values(
         "content_object_id"
     )
 
 
+def managed_tender_ids(user: Any) -> frozenset[int]:
+    """Ids of the tenders whose committee the user manages (cached on the user object)."""
+    if not _is_active_user(user):
+        return frozenset()
+    cached = getattr(user, "_managed_tender_ids", None)
+    if cached is None:
+        cached = frozenset(_managed_tender_grants(user).values_list("content_object_id", flat=True))
+        user._managed_tender_ids = cached
+    return cached
+
+
 def visible_notices(user: Any) -> QuerySet[Notice]:
-    """Notices the user may see: their own, those in their review scope, those of tenders they manage."""
+    """Notices the user may see: their own and those in their review scope.
+
+    The procurement secretary follows the committee's notices through ``committee_notices`` (state and
+    outcome); the notice itself (the interest declared, the red flags' evidence naming family members)
+    is for its filer and its reviewers.
+    """
     queryset = Notice.objects.select_related("category", "organisation", "official", "filer", "tender")
     if not _is_active_user(user):
         return queryset.none()
     if sees_all_notices(user):
         return queryset.all()
-    visible = Q(filer=user) | Q(tender_id__in=_managed_tender_ids(user))
+    visible = Q(filer=user)
     paths = reviewer_organisation_paths(user)
     if paths:
         visible |= _subtree_q(paths, "organisation__path")
@@ -233,7 +249,7 @@ def visible_tenders(user: Any) -> QuerySet[Tender]:
     if sees_all_notices(user):
         return queryset.all()
     seated = CommitteeMember.objects.filter(user=user).values("tender_id")
-    visible = Q(pk__in=_managed_tender_ids(user)) | Q(pk__in=seated)
+    visible = Q(pk__in=_managed_tender_grants(user)) | Q(pk__in=seated)
     paths = reviewer_organisation_paths(user)
     if paths:
         visible |= _subtree_q(paths, "organisation__path")
@@ -245,10 +261,33 @@ def get_visible_tender(user: Any, pk: Any, *, for_update: bool = False) -> Tende
     return _get_visible(visible_tenders(user), pk, for_update=for_update)
 
 
+def follows_whole_committee(user: Any, tender: Tender) -> bool:
+    """The secretary, the reviewers in scope and the agency follow every member; a member only themself."""
+    if not _is_active_user(user):
+        return False
+    if sees_all_notices(user) or tender.pk in managed_tender_ids(user):
+        return True
+    organisation_path = tender.organisation.path
+    return any(organisation_path.startswith(path) for path in reviewer_organisation_paths(user))
+
+
+def committee_notices(user: Any, tender: Tender) -> tuple[dict[int, Notice], bool]:
+    """Each member's latest notice for the tender (by filer account) as far as the user follows the
+    committee, and whether the user follows all of it (and so may read the clearing gate, whose sentences
+    say who declared a conflict). Only the state, outcome and supplementary flag are loaded.
+    """
+    whole = follows_whole_committee(user, tender)
+    notices = tender.notices.order_by("pk").only("id", "filer_id", "state", "outcome", "is_supplementary")
+    if not whole:
+        notices = notices.filter(filer_id=getattr(user, "pk", None)) if _is_active_user(user) else notices.none()
+    return {notice.filer_id: notice for notice in notices}, whole
+
+
 def grant_committee_manager(*, tender: Tender, user: Any) -> None:
     """Make the user the procurement secretary of the tender (a per-object grant)."""
     assign_perm(MANAGE_COMMITTEE_PERMISSION, user, tender)
     user.__dict__.pop("_perm_cache", None)
+    user.__dict__.pop("_managed_tender_ids", None)
 
 
 def visible_organisations(user: Any) -> QuerySet[Organisation]:
@@ -323,8 +362,10 @@ class ReviewScopeBackend(BaseBackend):
     A user reviews a declaration when they hold the global permission (agency supervisors, accepted
     explicitly here), when their organisation grant covers the declaration's organisation, or when the
     declaration was granted to them directly. The answer is authoritative: outside that scope it raises
-    ``PermissionDenied`` so no later backend answers differently. The user's scope is read once per user
-    object, so checking every row of a page costs no query per row. It authenticates nobody.
+    ``PermissionDenied`` so no later backend answers differently. It answers
+    ``declarations.manage_committee`` on a tender the same way, from the user's tender grants. The user's
+    scope is read once per user object, so checking every row of a page costs no query per row. It
+    authenticates nobody.
     """
 
     def has_perm(self, user_obj: Any, perm: str, obj: Any = None) -> bool:
@@ -332,6 +373,8 @@ class ReviewScopeBackend(BaseBackend):
             in_scope = _is_active_user(user_obj) and reviews_declaration(user_obj, obj)
         elif perm == REVIEW_NOTICE_PERMISSION and isinstance(obj, Notice):
             in_scope = _is_active_user(user_obj) and reviews_notice(user_obj, obj)
+        elif perm == MANAGE_COMMITTEE_PERMISSION and isinstance(obj, Tender):
+            in_scope = obj.pk in managed_tender_ids(user_obj)
         else:
             return False
         if in_scope:
@@ -372,3 +415,4 @@ def forget_cached_scope(user: Any) -> None:
     """Drop the scope cached on a user object after its grants change."""
     user.__dict__.pop("_review_scope_paths", None)
     user.__dict__.pop("_review_granted_ids", None)
+    user.__dict__.pop("_managed_tender_ids", None)

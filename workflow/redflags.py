@@ -10,8 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Q
-
 from declarations.models import (
     Bidder,
     Declaration,
@@ -115,11 +113,14 @@ def scan_notice(notice: Notice, *, bidders: Iterable[Bidder] | None = None) -> l
     return found
 
 
+# A flag is attached only where a reviewer can still resolve it. An acknowledged notice is final: the new
+# bidder reaches its member through the supplementary notice the tender asks for, scanned on submission.
+OPEN_FOR_REVIEW = (NoticeState.SUBMITTED, NoticeState.UNDER_REVIEW)
+
+
 def scan_bidder(bidder: Bidder) -> list[RedFlag]:
-    """A new bidder is compared with every member's filed notice for the tender."""
-    notices = Notice.objects.filter(tender_id=bidder.tender_id).exclude(
-        Q(state=NoticeState.DRAFT) | Q(state=NoticeState.RETURNED)
-    )
+    """A new bidder is compared with every member's notice for the tender that is waiting for review."""
+    notices = Notice.objects.filter(tender_id=bidder.tender_id, state__in=OPEN_FOR_REVIEW)
     found: list[RedFlag] = []
     for notice in notices.select_related("tender"):
         found += scan_notice(notice, bidders=[bidder])

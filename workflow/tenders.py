@@ -11,8 +11,11 @@ import uuid
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from declarations.content import MSG_CHOICE, MSG_COMPANY_REGISTER_NUMBER, MSG_REQUIRED, normalise_company_name
@@ -30,7 +33,7 @@ from declarations.models import (
     TenderState,
 )
 from declarations.rules import manages_committee
-from workflow import errors, notifications, policies, redflags, transitions
+from workflow import errors, invitations, notifications, policies, redflags, transitions
 from workflow.transitions import clean_text
 
 User = get_user_model()
@@ -48,6 +51,14 @@ COMMITTEE_LOCKED = _("Bidders and members cannot change once the evaluation has 
 MEMBER_ALREADY_RECUSED = _("This member is already recused.")
 UNKNOWN_OFFICIAL = _("Unknown official.")
 EXTERNAL_NEEDS_NAME = _("An external member needs a full name and an e-mail address.")
+EMAIL_INVALID = _("Enter a valid e-mail address.")
+EMAIL_OF_ANOTHER_ACCOUNT = _(
+    "This e-mail address belongs to an account that is not an external member's; seat an official as an official."
+)
+INVITED_TO_COMMITTEE = _(
+    "You were appointed to the evaluation committee of tender {reference} ({title}) of {organisation}."
+)
+EXTERNAL_KINDS = (MemberKind.ASSOCIATION, MemberKind.NGO, MemberKind.CITIZEN)
 
 
 def available_tender_transitions(tender: Tender, user: Any) -> list[str]:
@@ -156,12 +167,9 @@ def _new_member(tender: Tender, *, official_id: Any, kind: Any, full_name: Any, 
             raise errors.InvalidInput({"official": [UNKNOWN_OFFICIAL]}) from None
         user, name = official.user, official.full_name
     else:
-        # External members (association, NGO, citizen) get an account but hold no position.
         official = None
         name = clean_text(full_name, field="full_name", required=True, message=EXTERNAL_NEEDS_NAME, max_length=255)
-        address = clean_text(email, field="email", required=True, message=EXTERNAL_NEEDS_NAME, max_length=254)
-        existing = User.objects.filter(email__iexact=address, official__isnull=True).first()
-        user = existing or User.objects.create_user(username=f"external-{uuid.uuid4().hex[:12]}", email=address)
+        user = _external_account(tender, email)
     try:
         with transaction.atomic():
             return CommitteeMember.objects.create(
@@ -169,6 +177,45 @@ def _new_member(tender: Tender, *, official_id: Any, kind: Any, full_name: Any, 
             )
     except IntegrityError:
         raise errors.StateConflict(DUPLICATE_MEMBER) from None
+
+
+def _external_account(tender: Tender, email: Any) -> Any:
+    """The account of an external member (association, NGO, citizen): they hold no position.
+
+    Someone already seated as an external member on another committee keeps their account (matched on
+    the e-mail address, case-insensitively); any other account with that address is refused, so a seat
+    never hands an official's or an agency account to whoever typed its address. A new account has no
+    usable password: its owner is invited by e-mail to choose one, once the seat commits.
+    """
+    address = clean_text(email, field="email", required=True, message=EXTERNAL_NEEDS_NAME, max_length=254)
+    try:
+        validate_email(address)
+    except ValidationError:
+        raise errors.InvalidInput({"email": [EMAIL_INVALID]}) from None
+    accounts = list(User.objects.filter(email__iexact=address)[:2])
+    external = [
+        account
+        for account in accounts
+        if not Official.objects.filter(user=account).exists()
+        and CommitteeMember.objects.filter(user=account, kind__in=EXTERNAL_KINDS).exists()
+    ]
+    if accounts and not external:
+        raise errors.InvalidInput({"email": [EMAIL_OF_ANOTHER_ACCOUNT]})
+    user = (
+        external[0]
+        if external
+        else User.objects.create_user(username=f"external-{uuid.uuid4().hex[:12]}", email=address)
+    )
+    invitations.invite_after_commit(
+        user,
+        format_lazy(
+            INVITED_TO_COMMITTEE,
+            reference=tender.reference_number,
+            title=tender.title,
+            organisation=tender.organisation.name,
+        ),
+    )
+    return user
 
 
 @transaction.atomic

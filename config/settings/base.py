@@ -135,6 +135,10 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@declarations.local")
+# The address people reach the site at; links in e-mails (invitations) are built from it.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# How long an invitation link stays valid (Django's password-reset token), in seconds: 14 days.
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("INVITATION_TIMEOUT", str(14 * 24 * 3600)))
 
 # --- API ----------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -351,16 +351,18 @@ def test_django_permission_denied_is_answered_in_the_users_language(language, ex
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "DRF builds 'JSON parse error - %s' without gettext, so no catalogue translates it; api.errors must "
-        "replace a ParseError's detail with a translatable message."
-    ),
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "The request body could not be read: send well-formed JSON."),
+        ("mn", "Хүсэлтийн агуулгыг уншиж чадсангүй: зөв бүтэцтэй JSON илгээнэ үү."),
+    ],
 )
-def test_malformed_json_is_answered_in_mongolian(scene):
-    response = scene.filer.post(LIST, "{", content_type="application/json", HTTP_ACCEPT_LANGUAGE="mn")
+def test_malformed_json_is_answered_in_the_users_language(scene, language, expected):
+    before = Declaration.objects.count()
+
+    response = scene.filer.post(LIST, "{", content_type="application/json", HTTP_ACCEPT_LANGUAGE=language)
 
     assert response.status_code == 400
-    assert response.json()["code"] == "parse_error"
-    assert CYRILLIC.search(response.json()["detail"])
+    assert response.json() == {"detail": expected, "code": "parse_error"}
+    assert Declaration.objects.count() == before

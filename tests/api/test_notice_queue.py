@@ -99,11 +99,12 @@ def test_the_queue_of_everyone_else(world, queued, role, expected):
 
 
 @pytest.mark.django_db
-def test_the_secretary_sees_the_committee_notices_but_does_not_review_them(world, queued):
+def test_the_secretary_neither_reviews_nor_opens_the_committee_notices(world, queued):
     secretary = signed_in(queued["tender"].secretary)
 
     assert _ids(secretary.get(QUEUE)) == []
-    assert _ids(secretary.get(LIST)) == [queued["committee"].pk]
+    assert _ids(secretary.get(LIST)) == []
+    assert secretary.get(f"{LIST}{queued['committee'].pk}/").status_code == 404
 
 
 @pytest.mark.django_db

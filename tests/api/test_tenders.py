@@ -465,8 +465,9 @@ NOTICE_STEPS = {
     "return_for_correction": ("under_review", "reviewer"),
     "acknowledge": ("under_review", "reviewer"),
 }
-# Who sees the official member's committee notice: its filer, the secretary (their tender), the ЭБАТ.
-NOTICE_REFUSED = {"secretary": 403, "member": 403, "reviewer": 403, "external": 404, "outsider": 404, "anonymous": 401}
+# Who sees the official member's committee notice: its filer and the ЭБАТ. The secretary follows its state
+# on the tender page but does not open the notice (the declared interest, the flags' evidence).
+NOTICE_REFUSED = {"secretary": 404, "member": 403, "reviewer": 403, "external": 404, "outsider": 404, "anonymous": 401}
 
 
 @pytest.mark.django_db
@@ -499,7 +500,7 @@ def test_only_the_filer_and_the_ebat_move_a_committee_notice(world, api_client, 
 @pytest.mark.parametrize(
     ("role", "status", "expected"),
     [
-        ("secretary", 403, {"detail": str(notices.FORBIDDEN_NOTICE_EDIT), "code": "forbidden"}),
+        ("secretary", 404, NOT_FOUND_BODY),
         ("reviewer", 403, {"detail": str(notices.FORBIDDEN_NOTICE_EDIT), "code": "forbidden"}),
         ("external", 404, NOT_FOUND_BODY),
         ("outsider", 404, NOT_FOUND_BODY),

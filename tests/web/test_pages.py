@@ -10,12 +10,14 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.utils import translation
 from django.utils.translation import templatize
 
 from declarations.models import DeclarationState
 from tests.factories import OrganisationFactory, PositionFactory, UserFactory, make_declaration, make_reviewer
+from workflow.invitations import invitation_link
 
 S = DeclarationState
 TEMPLATES = Path(__file__).resolve().parents[2] / "web" / "templates"
@@ -340,7 +342,25 @@ def pages(office):
     """Every page, as (name, request): the home page for a visitor, a filer and an ЭБАТ, and the login page, empty
     and after a wrong password. A request takes the Accept-Language header."""
     filer, reviewer = signed_in(office["filer"]), signed_in(office["reviewer"])
+    invited = UserFactory(password=None, email="bold@example.mn")
+    invitation = invitation_link(invited).removeprefix(settings.SITE_URL)
+
+    def choose(password1, password2):
+        def request(headers):
+            client = Client()
+            form = client.get(invitation, follow=True, **headers)
+            return client.post(
+                form.redirect_chain[-1][0], {"new_password1": password1, "new_password2": password2}, **headers
+            )
+
+        return request
+
     return [
+        ("invitation", lambda headers: Client().get(invitation, follow=True, **headers)),
+        ("invitation, passwords differ", choose("Урт-нууц-үг-2026", "Өөр-нууц-үг-2026")),
+        ("invitation, weak password", choose("1234", "1234")),
+        ("invitation, used or expired", lambda headers: Client().get("/invitation/MQ/bad-token/", **headers)),
+        ("invitation, done", lambda headers: Client().get("/invitation/done/", **headers)),
         ("home, visitor", lambda headers: Client().get("/", **headers)),
         ("home, filer", lambda headers: filer.get("/", **headers)),
         ("home, ЭБАТ", lambda headers: reviewer.get("/", **headers)),
@@ -393,3 +413,42 @@ def test_every_page_in_english_is_english(pages):
         assert any(all(fragment in page for fragment in fragments(form)) for form in forms for page in rendered), (
             singular
         )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (
+            "mn",
+            [
+                "Нууц үг хэт богино байна. Хамгийн багадаа 8 тэмдэгттэй байх ёстой.",
+                "Энэ нууц үг хэт түгээмэл байна.",
+                "Энэ нууц үг зөвхөн тооноос бүрдэж байна.",
+            ],
+        ),
+        (
+            "en",
+            [
+                "This password is too short. It must contain at least 8 characters.",
+                "This password is too common.",
+                "This password is entirely numeric.",
+            ],
+        ),
+    ],
+)
+def test_a_weak_invitation_password_is_refused_in_the_users_language(language, expected):
+    invited = UserFactory(password=None, email="bold@example.mn")
+    client = Client()
+    form = client.get(invitation_link(invited).removeprefix(settings.SITE_URL), follow=True)
+
+    response = client.post(
+        form.redirect_chain[-1][0],
+        {"new_password1": "1234", "new_password2": "1234"},
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"new_password2": expected}
+    invited.refresh_from_db()
+    assert invited.has_usable_password() is False

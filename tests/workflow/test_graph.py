@@ -129,6 +129,6 @@ def test_each_transition_from_each_state_reaches_its_target_or_is_refused(state,
         assert refused.value.allowed == _allowed_for(state, AUTHORISED_ROLE[name])
         assert refused.value.state_label == DeclarationState(state).label
         assert str(refused.value.message) == (
-            f"This action is not possible while the filing is in the state “{DeclarationState(state).label}”."
+            f"This action is not possible in the state “{DeclarationState(state).label}”."
         )
         assert _footprint(declaration) == before

@@ -57,7 +57,7 @@ STAMPED = {
 
 PAIRS = [(state, name) for state in STATES for name in TRANSITIONS]
 
-WRONG_STATE = "This action is not possible while the filing is in the state “{}”."
+WRONG_STATE = "This action is not possible in the state “{}”."
 
 
 def _footprint(notice):
@@ -209,7 +209,8 @@ def test_a_conflict_is_acknowledged_once_the_resolution_is_recorded():
     assert (stored.state, stored.resolution) == ("acknowledged", RESOLUTION)
     assert stored.acknowledged_at is not None
     assert _new_log_rows(notice, old_ids, "transition", "comment", "actor_id") == [
-        ("acknowledge", "Шийдвэрийг хүлээн авав.", reviewer.pk)
+        ("record_resolution", RESOLUTION, reviewer.pk),
+        ("acknowledge", "Шийдвэрийг хүлээн авав.", reviewer.pk),
     ]
 
 

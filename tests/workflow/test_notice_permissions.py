@@ -39,7 +39,7 @@ ROLES = (
     "other_reviewer",  # ЭБАТ of an unrelated organisation
     "anonymous",
     "superuser",
-    "secretary",  # the tender's procurement secretary (manage_committee on the tender)
+    "secretary",  # the tender's procurement secretary: follows notice states on the tender, not the notices
     "member",  # another official on the same committee
     "external",  # a citizen on the same committee: an account, no position
 )
@@ -47,14 +47,14 @@ ROLES = (
 # fmt: off
 NOTICE_MATRIX = {
     #                        filer colleague reviewer parent other anon super secretary member external
-    "submit":                (OK,  NF,       FB,      FB,    NF,   NF,  FB,   FB,       NF,    NF),
-    "resubmit":              (OK,  NF,       FB,      FB,    NF,   NF,  FB,   FB,       NF,    NF),
-    "start_review":          (FB,  NF,       OK,      OK,    NF,   NF,  OK,   FB,       NF,    NF),
-    "return_for_correction": (FB,  NF,       OK,      OK,    NF,   NF,  OK,   FB,       NF,    NF),
-    "acknowledge":           (FB,  NF,       OK,      OK,    NF,   NF,  OK,   FB,       NF,    NF),
-    "publish":               (FB,  NF,       OK,      OK,    NF,   NF,  OK,   FB,       NF,    NF),
-    "record_resolution":     (FB,  NF,       OK,      OK,    NF,   NF,  OK,   FB,       NF,    NF),
-    "resolve_flag":          (FB,  NF,       OK,      OK,    NF,   NF,  OK,   FB,       NF,    NF),
+    "submit":                (OK,  NF,       FB,      FB,    NF,   NF,  FB,   NF,       NF,    NF),
+    "resubmit":              (OK,  NF,       FB,      FB,    NF,   NF,  FB,   NF,       NF,    NF),
+    "start_review":          (FB,  NF,       OK,      OK,    NF,   NF,  OK,   NF,       NF,    NF),
+    "return_for_correction": (FB,  NF,       OK,      OK,    NF,   NF,  OK,   NF,       NF,    NF),
+    "acknowledge":           (FB,  NF,       OK,      OK,    NF,   NF,  OK,   NF,       NF,    NF),
+    "publish":               (FB,  NF,       OK,      OK,    NF,   NF,  OK,   NF,       NF,    NF),
+    "record_resolution":     (FB,  NF,       OK,      OK,    NF,   NF,  OK,   NF,       NF,    NF),
+    "resolve_flag":          (FB,  NF,       OK,      OK,    NF,   NF,  OK,   NF,       NF,    NF),
 }
 
 TENDER_MATRIX = {
@@ -79,7 +79,7 @@ READ_MATRIX = {
     "other_reviewer":  (False, False, False, False, False, False),
     "anonymous":       (False, False, False, False, False, False),
     "superuser":       (True,  True,  True,  True,  True,  True),
-    "secretary":       (True,  True,  False, False, True,  True),
+    "secretary":       (False, False, False, False, True,  True),
     "member":          (False, False, False, False, True,  True),
     "external":        (False, False, False, False, True,  True),
 }
@@ -258,10 +258,12 @@ def test_notice_action_permission(name, role, expected, django_capture_on_commit
         stored = Notice.objects.get(pk=notice.pk)
         new_rows = list(audit.history_for(notice).exclude(pk__in=old_log_ids).values_list("transition", "actor_id"))
         if name == "record_resolution":
-            assert (stored.state, stored.resolution, new_rows) == ("under_review", RESOLUTION, [])
+            assert (stored.state, stored.resolution) == ("under_review", RESOLUTION)
+            assert new_rows == [("record_resolution", user.pk)]
         elif name == "resolve_flag":
             flag = RedFlag.objects.get(notice=notice)
-            assert (flag.resolved_by_id, flag.resolution_reason, new_rows) == (user.pk, FLAG_REASON, [])
+            assert (flag.resolved_by_id, flag.resolution_reason) == (user.pk, FLAG_REASON)
+            assert new_rows == [("resolve_red_flag", user.pk)]
         else:
             assert (stored.state, new_rows) == (NOTICE_TARGET[name], [(name, user.pk)])
         return
@@ -408,3 +410,43 @@ def test_a_reviewer_does_not_review_their_own_notice():
     with pytest.raises(errors.ActionForbidden):
         notices.notice_start_review(actor=reviewer, notice_id=notice.pk)
     assert _footprint() == before
+
+
+# For the declaring tender with the filer's submitted notice: (filer accounts whose notice the user
+# follows on the tender, follows the whole committee and so reads the gate)
+COMMITTEE_MATRIX = {
+    "filer": ({"filer"}, False),
+    "colleague": (set(), False),
+    "reviewer": ({"filer", "member", "external"}, True),
+    "parent_reviewer": ({"filer", "member", "external"}, True),
+    "other_reviewer": (set(), False),
+    "anonymous": (set(), False),
+    "superuser": ({"filer", "member", "external"}, True),
+    "secretary": ({"filer", "member", "external"}, True),
+    "member": ({"member"}, False),
+    "external": ({"external"}, False),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_who_follows_the_committees_notices(role):
+    # given a declaring tender where the filer submitted their notice and the others hold drafts
+    organisation, members, users = _people()
+    tender = _tender("declaring", organisation, members, users)
+    _committee_notice("submitted", tender, users)
+    roles_by_user = {users[name].pk: name for name in ("filer", "member", "external")}
+
+    # when
+    latest, whole = policies.committee_notices(users[role], tender)
+
+    # then only the state, outcome and supplementary flag of each followed member's latest notice are loaded
+    assert ({roles_by_user[filer_id] for filer_id in latest}, whole) == COMMITTEE_MATRIX[role]
+    for notice in latest.values():
+        assert notice.get_deferred_fields() >= {"interest_nature", "counterparty_name", "resolution"}
+    if "filer" in {roles_by_user[filer_id] for filer_id in latest}:
+        assert latest[users["filer"].pk].state == "submitted"
+
+
+def test_the_committee_matrix_covers_every_role():
+    assert sorted(COMMITTEE_MATRIX) == sorted(ROLES)

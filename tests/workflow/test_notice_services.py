@@ -23,7 +23,7 @@ from tests.notice_factories import (
     make_tender,
     notice_fields,
 )
-from workflow import errors, notices, tenders
+from workflow import audit, errors, notices, tenders
 from workflow.models import TransitionLog
 
 REQUIRED = "This field is required."
@@ -285,17 +285,14 @@ def test_only_the_filer_edits_a_notice(role, error):
 
 @pytest.mark.django_db
 def test_the_secretary_does_not_edit_a_members_notice():
-    # given a committee notice, visible to the secretary of its tender
+    # given a committee notice: the secretary of its tender follows its state, but does not open it
     tender = make_tender("declaring")
     notice = latest_notice(tender.members.get())
     before = _footprint()
 
-    # when
-    with pytest.raises(errors.ActionForbidden) as denied:
+    # when / then
+    with pytest.raises(errors.ObjectNotFound):
         notices.notice_update(actor=tender.secretary, notice_id=notice.pk, outcome="conflict")
-
-    # then
-    assert str(denied.value.message) == "Only the filer can change this notice."
     assert _footprint() == before
 
 
@@ -306,15 +303,19 @@ def test_a_committee_notice_keeps_its_category():
     notice = latest_notice(tender.members.get())
 
     # when the member tries to file it under another category
-    notices.notice_update(actor=notice.filer, notice_id=notice.pk, category="contract", outcome="no_conflict")
+    with pytest.raises(errors.InvalidInput) as invalid:
+        notices.notice_update(actor=notice.filer, notice_id=notice.pk, category="contract", outcome="no_conflict")
 
-    # then
+    # then the change is refused, naming the field, and nothing changed
+    assert invalid.value.errors == {"category": [notices.COMMITTEE_CATEGORY_FIXED]}
     stored = Notice.objects.get(pk=notice.pk)
-    assert (stored.category.code, stored.outcome, stored.tender_id) == (
-        "procurement_committee",
-        "no_conflict",
-        tender.pk,
+    assert (stored.category.code, stored.outcome, stored.tender_id) == ("procurement_committee", "", tender.pk)
+
+    # when the member sends the category it already has, the edit goes through
+    notices.notice_update(
+        actor=notice.filer, notice_id=notice.pk, category="procurement_committee", outcome="no_conflict"
     )
+    assert Notice.objects.get(pk=notice.pk).outcome == "no_conflict"
 
 
 @pytest.mark.django_db
@@ -452,10 +453,48 @@ def test_a_flag_is_resolved_only_with_a_reason_on_its_own_notice_under_review():
         notices.notice_resolve_flag(actor=reviewer, notice_id=submitted.pk, flag_id=other_flag.pk, reason=FLAG_REASON)
     assert (refused.value.state, refused.value.transition, refused.value.allowed) == (
         "submitted",
-        "record_resolution",
+        "resolve_red_flag",
         ["start_review"],
     )
     assert _footprint() == before
+
+
+@pytest.mark.django_db
+def test_recording_a_resolution_and_resolving_a_flag_are_written_to_the_chained_history():
+    # given a flagged notice declaring a conflict, under review
+    position = PositionFactory()
+    reviewer = make_reviewer(position.organisation)
+    make_accepted_declaration(position, companies=[("Говь-Алт ХХК", "2345678")], reviewer=reviewer)
+    notice = make_notice(
+        "under_review",
+        position=position,
+        reviewer=reviewer,
+        counterparty_register_number="2345678",
+        **conflict_fields(),
+    )
+    flag = RedFlag.objects.get(notice=notice)
+    rows_before = list(audit.history_for(notice).values_list("pk", flat=True))
+
+    # when the reviewer records the resolution and resolves the flag
+    notices.notice_record_resolution(actor=reviewer, notice_id=notice.pk, resolution="Татгалзан гарна.")
+    notices.notice_resolve_flag(actor=reviewer, notice_id=notice.pk, flag_id=flag.pk, reason=FLAG_REASON)
+
+    # then each step is a history row, chained to the one before, that changes no state
+    new_rows = list(audit.history_for(notice).exclude(pk__in=rows_before))
+    assert [(r.transition, r.from_state, r.to_state, r.actor_id, r.comment, r.remarks) for r in new_rows] == [
+        ("record_resolution", "under_review", "under_review", reviewer.pk, "Татгалзан гарна.", []),
+        (
+            "resolve_red_flag",
+            "under_review",
+            "under_review",
+            reviewer.pk,
+            FLAG_REASON,
+            [{"path": f"red_flags.{flag.pk}", "message": "counterparty_declared_company"}],
+        ),
+    ]
+    chain = list(audit.history_for(notice))
+    assert [row.previous_hash for row in chain[1:]] == [row.hash for row in chain[:-1]]
+    assert new_rows[1].at == RedFlag.objects.get(pk=flag.pk).resolved_at
 
 
 # --- Notifications ------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from declarations.models import DeclaredCompany, Notice, RedFlag
 from tests.factories import OrganisationFactory, PositionFactory, make_declaration, make_reviewer
 from tests.notice_factories import (
     RETURN_COMMENT,
+    advance_notice_from_submitted,
     declare,
     latest_notice,
     make_accepted_declaration,
@@ -212,6 +213,32 @@ def test_a_bidder_added_does_not_flag_a_draft_or_returned_notice():
 
     # then
     assert RedFlag.objects.count() == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("state", ["acknowledged", "published"])
+def test_a_bidder_added_after_acknowledgement_reaches_the_member_through_the_supplementary_notice(state):
+    # given a member whose clean notice is already acknowledged (and perhaps published)
+    position = PositionFactory()
+    reviewer = make_reviewer(position.organisation)
+    make_accepted_declaration(position, companies=[("Говь-Алт ХХК", "2345678")], reviewer=reviewer)
+    tender = make_tender("declaring", organisation=position.organisation, members=[position])
+    acknowledged = advance_notice_from_submitted(
+        declare(latest_notice(tender.members.get())), "acknowledged", reviewer=reviewer
+    )
+    if state == "published":
+        notices.notice_publish(actor=reviewer, notice_id=acknowledged.pk)
+
+    # when the secretary adds a company of the member's declaration as a bidder
+    tenders.tender_add_bidder(actor=tender.secretary, tender_id=tender.pk, name="Говь-Алт ХХК", register_number="")
+
+    # then the final notice carries no flag nobody could resolve; the supplementary notice is flagged once filed
+    assert _flags(acknowledged) == []
+    assert Notice.objects.get(pk=acknowledged.pk).state == state
+    supplementary = latest_notice(tender.members.get())
+    assert (supplementary.state, supplementary.is_supplementary) == ("draft", True)
+    declare(supplementary)
+    assert _flags(supplementary) == [("bidder_declared_company", "name", "Говь-Алт ХХК", "Говь-Алт ХХК", None)]
 
 
 @pytest.mark.django_db

@@ -36,7 +36,7 @@ ALLOWED = {
     "closed": [],
 }
 PAIRS = [(state, name) for state in STATES for name in SERVICES]
-WRONG_STATE = "This action is not possible while the filing is in the state “{}”."
+WRONG_STATE = "This action is not possible in the state “{}”."
 
 
 def _footprint(tender):
