@@ -110,9 +110,15 @@ class DeclarationSerializer(serializers.ModelSerializer[Declaration]):
     def get_organisation(self, obj: Declaration) -> dict[str, Any]:
         return {"id": obj.organisation_id, "name": obj.organisation.name}
 
-    @extend_schema_field({"type": "object", "properties": {"id": {"type": "integer"}, "title": {"type": "string"}}})
+    @extend_schema_field(
+        {
+            "type": "object",
+            "properties": {"id": {"type": "integer", "nullable": True}, "title": {"type": "string"}},
+        }
+    )
     def get_position(self, obj: Declaration) -> dict[str, Any]:
-        return {"id": obj.position_id, "title": obj.position.title}
+        """The position held; a nominee's preliminary declaration has none yet, only the post's title."""
+        return {"id": obj.position_id, "title": obj.position_title}
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_available_transitions(self, obj: Declaration) -> list[str]:

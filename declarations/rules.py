@@ -20,6 +20,12 @@ REVIEW_PERMISSION = "declarations.review_declaration"
 REVIEW_NOTICE_PERMISSION = "declarations.review_notice"
 WITHDRAW_PUBLICATION_PERMISSION = "declarations.withdraw_publication"
 MANAGE_COMMITTEE_PERMISSION = "declarations.manage_committee"
+MANAGE_NOMINATIONS_PERMISSION = "declarations.manage_nominations"
+# Answered by the policy module's backend, never stored: the agency's review of one filing (the global
+# review permission of its supervisors, or a reviewer's per-filing assignment). An organisation's
+# authorised officials never hold it, so preliminary declarations and referrals stay with the agency.
+AGENCY_REVIEW_PERMISSION = "declarations.review_as_agency"
+PRELIMINARY = "preliminary"
 
 RESOLUTION_REQUIRED = _("A notice declaring a conflict needs a recorded resolution before it is acknowledged.")
 FLAGS_UNRESOLVED = _("Every red flag must be resolved with a written reason before the notice is acknowledged.")
@@ -30,6 +36,10 @@ MEMBER_NOT_ACKNOWLEDGED = _("The notice of %(member)s has not been acknowledged 
 MEMBER_CONFLICTED = _("%(member)s declared a conflict of interest and must be recused and replaced.")
 MEMBER_FLAGGED = _("The notice of %(member)s has an unresolved red flag.")
 MEMBER_NOT_REPLACED = _("%(member)s was recused but has not been replaced.")
+PRELIMINARY_GOES_TO_AGENCY = _("A preliminary declaration is concluded by the agency, not accepted or referred.")
+AGENCY_CONCLUDES_ONLY = _("The agency concludes only a preliminary declaration or a referred filing.")
+VIOLATION_NOT_PUBLISHED = _("The agency found a violation: the filing stays unpublished.")
+NOT_CONCLUDED = _("The agency has not concluded on the nominee's preliminary declaration yet.")
 
 
 def _active_user(user: Any) -> bool:
@@ -68,6 +78,27 @@ def is_reviewer(filing: Any, user: Any) -> bool:
     return bool(user.has_perm(review_permission_for(filing), filing))
 
 
+def is_agency_reviewer(filing: Any, user: Any) -> bool:
+    """The agency reviews this filing: a supervisor, or the reviewer it is assigned to; never its filer."""
+    if not _active_user(user) or is_filer(filing, user) or is_relative_of_filer(filing, user):
+        return False
+    return bool(user.has_perm(AGENCY_REVIEW_PERMISSION, filing))
+
+
+def is_nominee(nomination: Any, user: Any) -> bool:
+    return _active_user(user) and nomination.nominee.user_id == user.pk
+
+
+def concludes_nomination(nomination: Any, user: Any) -> bool:
+    """The agency reviewer who concludes the nomination's preliminary declaration."""
+    return any(is_agency_reviewer(declaration, user) for declaration in nomination.declarations.all())
+
+
+def manages_nominations(nomination: Any, user: Any) -> bool:
+    """The HR officers of the nomination's organisation (a guardian grant on the organisation)."""
+    return _active_user(user) and bool(user.has_perm(MANAGE_NOMINATIONS_PERMISSION, nomination.organisation))
+
+
 def can_withdraw_publication(declaration: Any, user: Any) -> bool:
     """Only the agency's supervisors (a global permission) withdraw a publication."""
     return _active_user(user) and bool(user.has_perm(WITHDRAW_PUBLICATION_PERMISSION))
@@ -92,6 +123,38 @@ def refusal(message: Any) -> Callable[[Callable[..., bool]], Callable[..., bool]
 def has_frozen_revision(declaration: Any) -> bool:
     """A declaration can be published only from a revision frozen at submission."""
     return bool(declaration.revisions.exists())
+
+
+@refusal(PRELIMINARY_GOES_TO_AGENCY)
+def is_not_preliminary(declaration: Any) -> bool:
+    return bool(declaration.kind != PRELIMINARY)
+
+
+@refusal(AGENCY_CONCLUDES_ONLY)
+def agency_may_conclude(filing: Any) -> bool:
+    """From review only a preliminary declaration; any filing once referred."""
+    return filing.state == "referred" or getattr(filing, "kind", "") == PRELIMINARY
+
+
+def latest_conclusion(filing: Any) -> Any:
+    return max(filing.conclusions.all(), key=lambda conclusion: (conclusion.concluded_at, conclusion.pk), default=None)
+
+
+@refusal(VIOLATION_NOT_PUBLISHED)
+def conclusion_allows_publication(filing: Any) -> bool:
+    """A filing the agency concluded on is published unless the agency found a violation."""
+    if filing.state != "concluded":
+        return True
+    conclusion = latest_conclusion(filing)
+    return conclusion is not None and conclusion.finding != "violation_found"
+
+
+@refusal(NOT_CONCLUDED)
+def nomination_is_concluded(nomination: Any) -> bool:
+    """The appointment waits for the agency's conclusion on the preliminary declaration."""
+    return nomination.state == "concluded" and any(
+        latest_conclusion(declaration) is not None for declaration in nomination.declarations.all()
+    )
 
 
 @refusal(RESOLUTION_REQUIRED)

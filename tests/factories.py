@@ -74,6 +74,8 @@ PATH_TO_STATE: dict[str, list[tuple[str, str]]] = {
     S.RETURNED: [("submit", "filer"), ("start_review", "reviewer"), ("return_for_correction", "reviewer")],
     S.ACCEPTED: [("submit", "filer"), ("start_review", "reviewer"), ("accept", "reviewer")],
     S.PUBLISHED: [("submit", "filer"), ("start_review", "reviewer"), ("accept", "reviewer"), ("publish", "reviewer")],
+    S.REFERRED: [("submit", "filer"), ("start_review", "reviewer"), ("refer", "reviewer")],
+    S.CONCLUDED: [("submit", "filer"), ("start_review", "reviewer"), ("refer", "reviewer"), ("conclude", "agency")],
     S.WITHDRAWN: [
         ("submit", "filer"),
         ("start_review", "reviewer"),
@@ -90,6 +92,12 @@ TRANSITION_ARGS: dict[str, dict[str, Any]] = {
         "remarks": [{"path": "real_estate[0].value_mnt", "message": "Үнэлгээ буруу."}],
     },
     "withdraw_publication": {"reason": "Шүүхийн шийдвэрээр."},
+    "refer": {"reason": "Хөрөнгийн өсөлтийг орлогоор тайлбарлах боломжгүй."},
+    "conclude": {
+        "finding": "no_violation",
+        "legal_article": "Нийтийн албанд нийтийн болон хувийн ашиг сонирхлыг зохицуулах тухай хууль, 8.1",
+        "reasoning": "Хөрөнгийн өсөлт өв залгамжлалаар тайлбарлагдсан.",
+    },
 }
 
 
@@ -101,10 +109,30 @@ def make_supervisor() -> Any:
     user.user_permissions.add(
         *Permission.objects.filter(
             content_type__app_label="declarations",
-            codename__in=["withdraw_publication", "view_all_declarations"],
+            codename__in=["withdraw_publication", "view_all_declarations", "assign_reviewers"],
         )
     )
     return User.objects.get(pk=user.pk)
+
+
+def make_agency_reviewer() -> Any:
+    """An agency (АТГ) reviewer: reviews what a supervisor assigns to them, nothing else."""
+    from django.contrib.auth.models import Permission
+
+    user = UserFactory()
+    user.user_permissions.add(Permission.objects.get(content_type__app_label="declarations", codename="agency_review"))
+    return User.objects.get(pk=user.pk)
+
+
+def assign_to_agency(filing: Any, *, supervisor: Any = None, agency: Any = None) -> Any:
+    """A supervisor assigns the filing to an agency reviewer (new ones unless given); returns the reviewer."""
+    from workflow import referrals
+
+    agency = agency or make_agency_reviewer()
+    referrals.assign_reviewer(
+        actor=supervisor or make_supervisor(), model=type(filing), filing_id=filing.pk, reviewer_id=agency.pk
+    )
+    return agency
 
 
 def make_declaration(
@@ -133,6 +161,8 @@ def make_declaration(
         content=content if content is not None else sample_content(full_name=position.official.full_name),
     )
     for name, role in PATH_TO_STATE[state]:
+        if role == "agency" and role not in actors:
+            actors["agency"] = assign_to_agency(declaration, supervisor=supervisor)
         declaration = services.TRANSITION_SERVICES[name](
             actor=actors[role], declaration_id=declaration.pk, **TRANSITION_ARGS.get(name, {})
         )

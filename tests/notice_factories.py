@@ -22,7 +22,14 @@ from declarations.models import (
     Tender,
     TenderState,
 )
-from tests.factories import OrganisationFactory, PositionFactory, make_declaration, make_reviewer
+from tests.factories import (
+    TRANSITION_ARGS,
+    OrganisationFactory,
+    PositionFactory,
+    assign_to_agency,
+    make_declaration,
+    make_reviewer,
+)
 from workflow import notices, tenders
 
 N = NoticeState
@@ -71,6 +78,8 @@ NOTICE_PATH: dict[str, list[tuple[str, str]]] = {
     N.UNDER_REVIEW: [("submit", "filer"), ("start_review", "reviewer")],
     N.RETURNED: [("submit", "filer"), ("start_review", "reviewer"), ("return_for_correction", "reviewer")],
     N.ACKNOWLEDGED: [("submit", "filer"), ("start_review", "reviewer"), ("acknowledge", "reviewer")],
+    N.REFERRED: [("submit", "filer"), ("start_review", "reviewer"), ("refer", "reviewer")],
+    N.CONCLUDED: [("submit", "filer"), ("start_review", "reviewer"), ("refer", "reviewer"), ("conclude", "agency")],
     N.PUBLISHED: [
         ("submit", "filer"),
         ("start_review", "reviewer"),
@@ -79,7 +88,11 @@ NOTICE_PATH: dict[str, list[tuple[str, str]]] = {
     ],
 }
 
-NOTICE_TRANSITION_ARGS: dict[str, dict[str, Any]] = {"return_for_correction": {"comment": RETURN_COMMENT}}
+NOTICE_TRANSITION_ARGS: dict[str, dict[str, Any]] = {
+    "return_for_correction": {"comment": RETURN_COMMENT},
+    "refer": TRANSITION_ARGS["refer"],
+    "conclude": TRANSITION_ARGS["conclude"],
+}
 
 
 def settle_for_acknowledgement(notice: Notice, reviewer: Any) -> None:
@@ -97,6 +110,8 @@ def advance_notice(notice: Notice, state: str, *, reviewer: Any = None) -> Notic
         reviewer = make_reviewer(notice.organisation)
     actors = {"filer": notice.filer, "reviewer": reviewer}
     for name, role in steps:
+        if role == "agency" and role not in actors:
+            actors["agency"] = assign_to_agency(notice)
         if name == "acknowledge":
             settle_for_acknowledgement(notice, reviewer)
         notices.NOTICE_TRANSITION_SERVICES[name](

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -17,6 +18,7 @@ from declarations.content import (
     normalise_company_name,
 )
 from declarations.models import (
+    CommitteeMember,
     ConflictHandling,
     Notice,
     NoticeCategory,
@@ -24,12 +26,23 @@ from declarations.models import (
     NoticeState,
     Organisation,
     Position,
+    PublicSnapshot,
+    RecordKind,
     RedFlag,
 )
-from workflow import audit, errors, notifications, policies, redflags, transitions
+from workflow import audit, errors, notifications, policies, publication, redflags, referrals, transitions
 from workflow.transitions import TransitionInput, clean_text
 
-NOTICE_TRANSITIONS = ("submit", "resubmit", "start_review", "return_for_correction", "acknowledge", "publish")
+NOTICE_TRANSITIONS = (
+    "submit",
+    "resubmit",
+    "start_review",
+    "return_for_correction",
+    "acknowledge",
+    "refer",
+    "conclude",
+    "publish",
+)
 EDITABLE_STATES = (NoticeState.DRAFT, NoticeState.RETURNED)
 TEXT_FIELDS = {
     "title": 255,
@@ -254,13 +267,69 @@ def notice_acknowledge(*, actor: Any, notice_id: Any, comment: Any = "") -> Noti
     return _run(actor=actor, notice_id=notice_id, name="acknowledge", prepare=prepare)
 
 
+def notice_refer(*, actor: Any, notice_id: Any, reason: Any) -> Notice:
+    """The authorised official refers a notice under review to the agency, with a reason."""
+    return _run(
+        actor=actor,
+        notice_id=notice_id,
+        name="refer",
+        prepare=referrals.refer_prepare(reason),
+        on_commit=partial(notifications.notify_referred, "notice"),
+    )
+
+
+def notice_conclude(
+    *, actor: Any, notice_id: Any, finding: Any, legal_article: Any, reasoning: Any, internal_notes: Any = ""
+) -> Notice:
+    """The agency concludes a referred notice: no violation (it goes on to publication) or a violation."""
+    prepare, after = referrals.conclude_prepare(
+        finding=finding, legal_article=legal_article, reasoning=reasoning, internal_notes=internal_notes, actor=actor
+    )
+    return _run(actor=actor, notice_id=notice_id, name="conclude", prepare=prepare, after=after)
+
+
 def notice_publish(*, actor: Any, notice_id: Any) -> Notice:
-    """Publish an acknowledged notice."""
+    """Publish an acknowledged notice (or one the agency found no violation in) to the public register."""
 
     def prepare(notice: Notice, now: datetime.datetime) -> TransitionInput:
         return TransitionInput(kwargs={"at": now})
 
-    return _run(actor=actor, notice_id=notice_id, name="publish", prepare=prepare)
+    return _run(actor=actor, notice_id=notice_id, name="publish", prepare=prepare, after=_write_snapshot)
+
+
+def _write_snapshot(notice: Notice, now: datetime.datetime) -> None:
+    """The notice's public record: its public fields and the agency's public conclusion, if any."""
+    seat_name = (
+        CommitteeMember.objects.filter(tender=notice.tender, user_id=notice.filer_id)
+        .values_list("full_name", flat=True)
+        .first()
+        if notice.official is None and notice.tender is not None
+        else None
+    )
+    name = notice.official.full_name if notice.official is not None else seat_name or ""
+    position = (
+        Position.objects.filter(official_id=notice.official_id, organisation_id=notice.organisation_id)
+        .order_by("-start_date")
+        .values_list("title", flat=True)
+        .first()
+        if notice.official_id
+        else None
+    )
+    snapshot = PublicSnapshot(
+        notice=notice,
+        published_at=now,
+        official_name=name,
+        official_name_search=name.casefold(),
+        organisation=notice.organisation,
+        organisation_name=notice.organisation.name,
+        position_title=position or "",
+        kind=RecordKind.NOTICE,
+        year=(notice.action_date or timezone.localdate(now)).year,
+        content=publication.notice_public_content(notice),
+        conclusion=publication.public_conclusion(notice),
+    )
+    snapshot.content_hash = snapshot.compute_hash()
+    snapshot.save()
 
 
 def _require_reviewer_under_review(notice: Notice, actor: Any, step: str) -> None:
@@ -342,5 +411,7 @@ NOTICE_TRANSITION_SERVICES: dict[str, Any] = {
     "start_review": notice_start_review,
     "return_for_correction": notice_return_for_correction,
     "acknowledge": notice_acknowledge,
+    "refer": notice_refer,
+    "conclude": notice_conclude,
     "publish": notice_publish,
 }

@@ -26,7 +26,9 @@ from declarations.models import (
     DeclarationState,
     DeclarationUserObjectPermission,
     Notice,
+    NoticeGroupObjectPermission,
     NoticeState,
+    NoticeUserObjectPermission,
     Official,
     Organisation,
     OrganisationGroupObjectPermission,
@@ -34,7 +36,13 @@ from declarations.models import (
     Tender,
     TenderUserObjectPermission,
 )
-from declarations.rules import MANAGE_COMMITTEE_PERMISSION, REVIEW_NOTICE_PERMISSION, REVIEW_PERMISSION
+from declarations.rules import (
+    AGENCY_REVIEW_PERMISSION,
+    MANAGE_COMMITTEE_PERMISSION,
+    PRELIMINARY,
+    REVIEW_NOTICE_PERMISSION,
+    REVIEW_PERMISSION,
+)
 from workflow.errors import ObjectNotFound
 
 User = get_user_model()
@@ -44,6 +52,7 @@ AnyUser = AbstractBaseUser | AnonymousUser
 REVIEW_FILINGS_PERMISSION = "declarations.review_filings"
 VIEW_ALL_PERMISSION = "declarations.view_all_declarations"
 REVIEW_QUEUE_STATES = (DeclarationState.SUBMITTED, DeclarationState.UNDER_REVIEW)
+AGENCY_QUEUE_STATES = (*REVIEW_QUEUE_STATES, DeclarationState.REFERRED)
 
 
 def _is_active_user(user: Any) -> bool:
@@ -88,6 +97,17 @@ def _granted_declaration_ids_q(user: Any) -> Q:
     return Q(pk__in=direct) | Q(pk__in=through_groups)
 
 
+def _granted_notice_ids_q(user: Any) -> Q:
+    """Notices granted to the user one by one (the agency's per-filing review assignments)."""
+    direct = NoticeUserObjectPermission.objects.filter(user=user, permission__codename="review_notice").values(
+        "content_object_id"
+    )
+    through_groups = NoticeGroupObjectPermission.objects.filter(
+        group__user=user, permission__codename="review_notice"
+    ).values("content_object_id")
+    return Q(pk__in=direct) | Q(pk__in=through_groups)
+
+
 def sees_all_declarations(user: Any) -> bool:
     """Agency supervisors and administrators: a global permission to see, or to review, every filing."""
     return _has_global_perm(user, VIEW_ALL_PERMISSION) or _has_global_perm(user, REVIEW_PERMISSION)
@@ -103,7 +123,8 @@ def visible_declarations(user: Any) -> QuerySet[Declaration]:
     visible = Q(official__user=user) | _granted_declaration_ids_q(user)
     paths = reviewer_organisation_paths(user)
     if paths:
-        visible |= _subtree_q(paths, "organisation__path")
+        # A nominee's preliminary declaration is the agency's: an organisation grant does not reach it.
+        visible |= _subtree_q(paths, "organisation__path") & ~Q(kind=PRELIMINARY)
     return queryset.filter(visible)
 
 
@@ -125,17 +146,19 @@ def get_visible_declaration(user: Any, pk: Any, *, for_update: bool = False) -> 
 def review_queue_for(user: Any) -> QuerySet[Declaration]:
     """The declarations waiting for this reviewer: submitted or under review, in scope, not their own."""
     queryset = Declaration.objects.select_related("official", "organisation", "position").filter(
-        state__in=REVIEW_QUEUE_STATES
+        state__in=AGENCY_QUEUE_STATES
     )
     if not _is_active_user(user):
         return queryset.none()
     if _has_global_perm(user, REVIEW_PERMISSION):
         scope = Q()
     else:
+        # The agency's assignments wait in review and once referred; an organisation's authorised
+        # officials review their subtree's declarations, never a nominee's preliminary one.
         scope = _granted_declaration_ids_q(user)
         paths = reviewer_organisation_paths(user)
         if paths:
-            scope |= _subtree_q(paths, "organisation__path")
+            scope |= _subtree_q(paths, "organisation__path") & Q(state__in=REVIEW_QUEUE_STATES) & ~Q(kind=PRELIMINARY)
     queryset = queryset.filter(scope).exclude(official__user=user)
     register_number = getattr(getattr(user, "official", None), "register_number", "")
     if register_number:
@@ -219,7 +242,7 @@ def visible_notices(user: Any) -> QuerySet[Notice]:
         return queryset.none()
     if sees_all_notices(user):
         return queryset.all()
-    visible = Q(filer=user)
+    visible = Q(filer=user) | _granted_notice_ids_q(user)
     paths = reviewer_organisation_paths(user)
     if paths:
         visible |= _subtree_q(paths, "organisation__path")
@@ -232,12 +255,14 @@ def get_visible_notice(user: Any, pk: Any, *, for_update: bool = False) -> Notic
 
 
 def notice_review_queue_for(user: Any) -> QuerySet[Notice]:
-    """Notices waiting for this reviewer: submitted or under review, in scope, not their own."""
-    queryset = visible_notices(user).filter(state__in=NOTICE_QUEUE_STATES)
+    """Notices waiting for this reviewer: submitted or under review in scope, or referred and assigned to
+    them by the agency; never their own."""
+    queryset = visible_notices(user).filter(state__in=(*NOTICE_QUEUE_STATES, NoticeState.REFERRED))
     if not _is_active_user(user):
         return queryset
     if not _has_global_perm(user, REVIEW_NOTICE_PERMISSION):
-        queryset = queryset.filter(_subtree_q(reviewer_organisation_paths(user), "organisation__path"))
+        subtree = _subtree_q(reviewer_organisation_paths(user), "organisation__path")
+        queryset = queryset.filter((subtree & Q(state__in=NOTICE_QUEUE_STATES)) | _granted_notice_ids_q(user))
     return queryset.exclude(filer=user).order_by("submitted_at", "pk")
 
 
@@ -375,6 +400,8 @@ class ReviewScopeBackend(BaseBackend):
             in_scope = _is_active_user(user_obj) and reviews_notice(user_obj, obj)
         elif perm == MANAGE_COMMITTEE_PERMISSION and isinstance(obj, Tender):
             in_scope = obj.pk in managed_tender_ids(user_obj)
+        elif perm == AGENCY_REVIEW_PERMISSION and isinstance(obj, Declaration | Notice):
+            in_scope = _is_active_user(user_obj) and reviews_as_agency(user_obj, obj)
         else:
             return False
         if in_scope:
@@ -382,22 +409,33 @@ class ReviewScopeBackend(BaseBackend):
         raise PermissionDenied
 
 
+def reviews_as_agency(user: Any, filing: Declaration | Notice) -> bool:
+    """The agency's scope over one filing: its supervisors' global permission, or the filing assigned to the
+    reviewer (a per-object grant). An organisation grant never counts."""
+    if isinstance(filing, Notice):
+        return _has_global_perm(user, REVIEW_NOTICE_PERMISSION) or filing.pk in granted_notice_ids(user)
+    return _has_global_perm(user, REVIEW_PERMISSION) or filing.pk in granted_declaration_ids(user)
+
+
 def reviews_notice(user: Any, notice: Notice) -> bool:
-    """Whether the notice is in the user's review scope: the global permission or an organisation grant."""
-    if _has_global_perm(user, REVIEW_NOTICE_PERMISSION):
+    """Whether the notice is in the user's review scope: the agency's, or an organisation grant."""
+    if reviews_as_agency(user, notice):
         return True
     organisation_path = notice.organisation.path
     return any(organisation_path.startswith(path) for path in reviewer_organisation_paths(user))
 
 
 def reviews_declaration(user: Any, declaration: Declaration) -> bool:
-    """Whether the declaration is in the user's review scope (the roles' exclusions are in ``rules``)."""
-    if _has_global_perm(user, REVIEW_PERMISSION):
+    """Whether the declaration is in the user's review scope (the roles' exclusions are in ``rules``).
+
+    A preliminary declaration (ХАСУМ) is the agency's alone: an organisation grant does not reach it.
+    """
+    if reviews_as_agency(user, declaration):
         return True
+    if declaration.kind == PRELIMINARY:
+        return False
     organisation_path = declaration.organisation.path
-    if any(organisation_path.startswith(path) for path in reviewer_organisation_paths(user)):
-        return True
-    return declaration.pk in granted_declaration_ids(user)
+    return any(organisation_path.startswith(path) for path in reviewer_organisation_paths(user))
 
 
 def granted_declaration_ids(user: Any) -> frozenset[int]:
@@ -411,8 +449,20 @@ def granted_declaration_ids(user: Any) -> frozenset[int]:
     return cached
 
 
+def granted_notice_ids(user: Any) -> frozenset[int]:
+    """Ids of the notices granted to the user one by one (cached on the user object)."""
+    if not _is_active_user(user):
+        return frozenset()
+    cached = getattr(user, "_review_granted_notice_ids", None)
+    if cached is None:
+        cached = frozenset(Notice.objects.filter(_granted_notice_ids_q(user)).values_list("pk", flat=True))
+        user._review_granted_notice_ids = cached
+    return cached
+
+
 def forget_cached_scope(user: Any) -> None:
     """Drop the scope cached on a user object after its grants change."""
     user.__dict__.pop("_review_scope_paths", None)
     user.__dict__.pop("_review_granted_ids", None)
+    user.__dict__.pop("_review_granted_notice_ids", None)
     user.__dict__.pop("_managed_tender_ids", None)

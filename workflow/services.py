@@ -30,11 +30,13 @@ from declarations.models import (
     DeclarationRevision,
     DeclarationState,
     DeclaredCompany,
+    Nomination,
+    NominationState,
     Position,
     PublicSnapshot,
     canonical_hash,
 )
-from workflow import errors, notifications, policies, transitions
+from workflow import errors, notifications, policies, publication, referrals, transitions
 
 MIN_YEAR = 2000
 MAX_COMMENT_LENGTH = 4000
@@ -48,6 +50,8 @@ DECLARATION_TRANSITIONS = (
     "start_review",
     "return_for_correction",
     "accept",
+    "refer",
+    "conclude",
     "publish",
     "withdraw_publication",
     "discard",
@@ -127,7 +131,8 @@ def declaration_create(
     """Open a draft declaration for one of the filer's own positions, pre-filled from the last accepted one."""
     if not getattr(actor, "is_active", False) or position.official.user_id != getattr(actor, "pk", None):
         raise errors.ActionForbidden(errors.FORBIDDEN_POSITION)
-    if kind not in DeclarationKind.values:
+    if kind not in DeclarationKind.values or kind == DeclarationKind.PRELIMINARY:
+        # A preliminary declaration belongs to a nomination (``workflow.nominations``), not to a position.
         raise errors.InvalidInput({"kind": [MSG_CHOICE]})
     max_year = local_today().year
     if not isinstance(year, int) or isinstance(year, bool) or not MIN_YEAR <= year <= max_year:
@@ -164,6 +169,7 @@ def declaration_create_correction(*, actor: Any, corrects_id: Any) -> Declaratio
         official_id=original.official_id,
         organisation_id=original.organisation_id,
         position=original.position,
+        nomination=original.nomination,
         kind=original.kind,
         year=original.year,
         content=latest.content if latest else original.content,
@@ -266,9 +272,23 @@ def _submit(actor: Any, declaration_id: Any, name: str) -> Declaration:
         name=name,
         timed=True,
         prepare=validate,
-        after=lambda declaration, now: _freeze_revision(declaration, now, actor),
+        after=lambda declaration, now: _after_submission(declaration, now, actor),
         on_commit=notifications.notify_submitted,
     )
+
+
+def _after_submission(declaration: Declaration, now: datetime.datetime, actor: Any) -> None:
+    """Freeze the revision; a nominee's first submission also moves the nomination to ``declared``."""
+    _freeze_revision(declaration, now, actor)
+    nomination = declaration.nomination
+    if nomination is not None and nomination.state == NominationState.NOMINATED:
+        nomination_id = nomination.pk
+        transitions.run_transition(
+            fetch_locked=lambda: Nomination.objects.select_for_update().get(pk=nomination_id),
+            name="declare",
+            actor=actor,
+            names=("declare",),
+        )
 
 
 def declaration_submit(*, actor: Any, declaration_id: Any) -> Declaration:
@@ -325,12 +345,13 @@ def _write_snapshot(declaration: Declaration, now: datetime.datetime) -> None:
     revision = declaration.revisions.order_by("-number").first()
     assert revision is not None  # guaranteed by the transition's condition
     public_content = redact(revision.content, form_version=revision.form_version)
+    conclusion = publication.public_conclusion(declaration)
     corrects_snapshot = (
         PublicSnapshot.objects.filter(declaration_id=declaration.corrects_id).first()
         if declaration.corrects_id
         else None
     )
-    PublicSnapshot.objects.create(
+    snapshot = PublicSnapshot(
         declaration=declaration,
         revision=revision,
         published_at=now,
@@ -338,13 +359,15 @@ def _write_snapshot(declaration: Declaration, now: datetime.datetime) -> None:
         official_name_search=declaration.official.full_name.casefold(),
         organisation=declaration.organisation,
         organisation_name=declaration.organisation.name,
-        position_title=declaration.position.title,
+        position_title=declaration.position_title,
         kind=declaration.kind,
         year=declaration.year,
         corrects=corrects_snapshot,
         content=public_content,
-        content_hash=canonical_hash(public_content),
+        conclusion=conclusion,
     )
+    snapshot.content_hash = snapshot.compute_hash()
+    snapshot.save()
 
 
 def declaration_publish(*, actor: Any, declaration_id: Any) -> Declaration:
@@ -384,6 +407,42 @@ def declaration_discard(*, actor: Any, declaration_id: Any) -> Declaration:
     return _transition(actor=actor, declaration_id=declaration_id, name="discard")
 
 
+def declaration_refer(*, actor: Any, declaration_id: Any, reason: Any) -> Declaration:
+    """The authorised official refers a declaration under review to the agency, with a reason."""
+    return transitions.run_transition(
+        fetch_locked=lambda: policies.get_visible_declaration(actor, declaration_id, for_update=True),
+        name="refer",
+        actor=actor,
+        names=DECLARATION_TRANSITIONS,
+        prepare=referrals.refer_prepare(reason),
+        on_commit=partial(notifications.notify_referred, "declaration"),
+    )
+
+
+def declaration_conclude(
+    *,
+    actor: Any,
+    declaration_id: Any,
+    finding: Any,
+    legal_article: Any,
+    reasoning: Any,
+    internal_notes: Any = "",
+) -> Declaration:
+    """The agency concludes a preliminary declaration under review, or a referred declaration."""
+    prepare, after = referrals.conclude_prepare(
+        finding=finding, legal_article=legal_article, reasoning=reasoning, internal_notes=internal_notes, actor=actor
+    )
+    return transitions.run_transition(
+        fetch_locked=lambda: policies.get_visible_declaration(actor, declaration_id, for_update=True),
+        name="conclude",
+        actor=actor,
+        names=DECLARATION_TRANSITIONS,
+        prepare=prepare,
+        after=after,
+        on_commit=partial(_notify_filer, event="concluded"),
+    )
+
+
 def _notify_filer(declaration_id: int, *, event: str) -> None:
     notifications.notify_filer(declaration_id, event)
 
@@ -394,6 +453,8 @@ TRANSITION_SERVICES: dict[str, Callable[..., Declaration]] = {
     "start_review": declaration_start_review,
     "return_for_correction": declaration_return_for_correction,
     "accept": declaration_accept,
+    "refer": declaration_refer,
+    "conclude": declaration_conclude,
     "publish": declaration_publish,
     "withdraw_publication": declaration_withdraw_publication,
     "discard": declaration_discard,

@@ -18,7 +18,16 @@ from declarations.models.filings import (
     OrganisationUserObjectPermission,
     Position,
     PublicSnapshot,
+    RecordKind,
     canonical_hash,
+)
+from declarations.models.nominations import (
+    PRELIMINARY_FINDINGS,
+    REFERRAL_FINDINGS,
+    Conclusion,
+    ConclusionFinding,
+    Nomination,
+    NominationState,
 )
 from declarations.models.notices import (
     PROCUREMENT_COMMITTEE,
@@ -43,10 +52,14 @@ from declarations.models.tenders import (
 )
 
 __all__ = [
+    "PRELIMINARY_FINDINGS",
     "PROCUREMENT_COMMITTEE",
+    "REFERRAL_FINDINGS",
     "Bidder",
     "CommitteeMember",
     "CompanyHolder",
+    "Conclusion",
+    "ConclusionFinding",
     "ConflictHandling",
     "Declaration",
     "DeclarationGroupObjectPermission",
@@ -58,6 +71,8 @@ __all__ = [
     "ImmutableModel",
     "ImmutableRowError",
     "MemberKind",
+    "Nomination",
+    "NominationState",
     "Notice",
     "NoticeCategory",
     "NoticeGroupObjectPermission",
@@ -71,6 +86,7 @@ __all__ = [
     "OrganisationUserObjectPermission",
     "Position",
     "PublicSnapshot",
+    "RecordKind",
     "RedFlag",
     "RedFlagKind",
     "Tender",

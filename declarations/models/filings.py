@@ -60,7 +60,10 @@ class Organisation(models.Model):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         ordering = ["path"]
-        permissions = [("review_filings", _("Review the filings of this organisation and its subtree"))]
+        permissions = [
+            ("review_filings", _("Review the filings of this organisation and its subtree")),
+            ("manage_nominations", _("Register nominees and record appointments in this organisation")),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -147,6 +150,7 @@ class DeclarationKind(models.TextChoices):
     APPOINTMENT = "appointment", _("On appointment")
     ANNUAL = "annual", _("Annual")
     SIGNIFICANT_CHANGE = "significant_change", _("Significant change")
+    PRELIMINARY = "preliminary", _("Preliminary, before appointment (ХАСУМ)")
 
 
 class DeclarationState(models.TextChoices):
@@ -155,6 +159,8 @@ class DeclarationState(models.TextChoices):
     UNDER_REVIEW = "under_review", _("Under review")
     RETURNED = "returned", _("Returned for correction")
     ACCEPTED = "accepted", _("Accepted")
+    REFERRED = "referred", _("Referred to the agency")
+    CONCLUDED = "concluded", _("Concluded by the agency")
     PUBLISHED = "published", _("Published")
     WITHDRAWN = "withdrawn", _("Publication withdrawn")
     DISCARDED = "discarded", _("Discarded")
@@ -164,7 +170,11 @@ S = DeclarationState
 
 
 class Declaration(FSMModelMixin, models.Model):
-    """A declaration of private interests, assets and income (ХАСХОМ)."""
+    """A declaration of private interests, assets and income (ХАСХОМ), or a nominee's preliminary one (ХАСУМ).
+
+    A preliminary declaration has no position yet (the nominee is not appointed): it belongs to its
+    nomination, and the agency reviews and concludes it instead of an authorised official accepting it.
+    """
 
     official = models.ForeignKey(
         Official, verbose_name=_("official"), on_delete=models.PROTECT, related_name="declarations"
@@ -173,7 +183,20 @@ class Declaration(FSMModelMixin, models.Model):
         Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="declarations"
     )
     position = models.ForeignKey(
-        Position, verbose_name=_("position"), on_delete=models.PROTECT, related_name="declarations"
+        Position,
+        verbose_name=_("position"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="declarations",
+    )
+    nomination = models.ForeignKey(
+        "declarations.Nomination",
+        verbose_name=_("nomination"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="declarations",
     )
     kind = models.CharField(_("kind"), max_length=32, choices=DeclarationKind.choices)
     year = models.PositiveSmallIntegerField(_("year"))
@@ -193,6 +216,7 @@ class Declaration(FSMModelMixin, models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    concluded_at = models.DateTimeField(_("concluded at"), null=True, blank=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
 
     class Meta:
@@ -203,6 +227,8 @@ class Declaration(FSMModelMixin, models.Model):
             ("review_declaration", _("Review this declaration")),
             ("withdraw_publication", _("Withdraw a published declaration")),
             ("view_all_declarations", _("See every declaration")),
+            ("assign_reviewers", _("Assign filings to the agency's reviewers")),
+            ("agency_review", _("Review the filings the agency assigns")),
         ]
         indexes = [
             models.Index(fields=["organisation", "state", "submitted_at"], name="decl_org_state_submitted"),
@@ -217,10 +243,24 @@ class Declaration(FSMModelMixin, models.Model):
                 condition=Q(kind__in=["annual", "appointment"], corrects__isnull=True) & ~Q(state="discarded"),
                 name="decl_one_original_per_position_kind_year",
             ),
+            # A preliminary declaration belongs to a nomination and has no position; every other kind
+            # belongs to a position.
+            models.CheckConstraint(
+                condition=(Q(kind="preliminary", position__isnull=True, nomination__isnull=False))
+                | (~Q(kind="preliminary") & Q(position__isnull=False, nomination__isnull=True)),
+                name="decl_position_or_nomination",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.year} — {self.official}"
+
+    @property
+    def position_title(self) -> str:
+        """The post declared for: the position held, or the one a nominee is nominated to."""
+        if self.position is not None:
+            return self.position.title
+        return self.nomination.position_title if self.nomination is not None else ""
 
     # --- The state graph (DESIGN §3). Methods set fields on self only. ---------------------------------
 
@@ -242,20 +282,47 @@ class Declaration(FSMModelMixin, models.Model):
     def return_for_correction(self) -> None:
         """The authorised official returns the declaration to the filer with remarks."""
 
-    @transition(field=state, source=S.UNDER_REVIEW, target=S.ACCEPTED, permission=rules.is_reviewer)
+    @transition(
+        field=state,
+        source=S.UNDER_REVIEW,
+        target=S.ACCEPTED,
+        permission=rules.is_reviewer,
+        conditions=[rules.is_not_preliminary],
+    )
     def accept(self, *, at: Any) -> None:
         """The authorised official accepts the declaration."""
         self.accepted_at = at
 
     @transition(
         field=state,
-        source=S.ACCEPTED,
+        source=S.UNDER_REVIEW,
+        target=S.REFERRED,
+        permission=rules.is_reviewer,
+        conditions=[rules.is_not_preliminary],
+    )
+    def refer(self) -> None:
+        """The authorised official refers the declaration to the agency for verification, with a reason."""
+
+    @transition(
+        field=state,
+        source=[S.UNDER_REVIEW, S.REFERRED],
+        target=S.CONCLUDED,
+        permission=rules.is_agency_reviewer,
+        conditions=[rules.agency_may_conclude],
+    )
+    def conclude(self, *, at: Any) -> None:
+        """The agency concludes a preliminary declaration under review, or a referred declaration."""
+        self.concluded_at = at
+
+    @transition(
+        field=state,
+        source=[S.ACCEPTED, S.CONCLUDED],
         target=S.PUBLISHED,
         permission=rules.is_reviewer,
-        conditions=[rules.has_frozen_revision],
+        conditions=[rules.has_frozen_revision, rules.conclusion_allows_publication],
     )
     def publish(self, *, at: Any) -> None:
-        """The accepted declaration is published in the public register, redacted."""
+        """The accepted (or concluded) declaration is published in the public register, redacted."""
         self.published_at = at
 
     @transition(field=state, source=S.PUBLISHED, target=S.WITHDRAWN, permission=rules.can_withdraw_publication)
@@ -330,25 +397,43 @@ class DeclaredCompany(models.Model):
         return self.name
 
 
+class RecordKind(models.TextChoices):
+    """What a public register record is: a declaration of one of its kinds, or a notice."""
+
+    APPOINTMENT = DeclarationKind.APPOINTMENT.value, DeclarationKind.APPOINTMENT.label
+    ANNUAL = DeclarationKind.ANNUAL.value, DeclarationKind.ANNUAL.label
+    SIGNIFICANT_CHANGE = DeclarationKind.SIGNIFICANT_CHANGE.value, DeclarationKind.SIGNIFICANT_CHANGE.label
+    PRELIMINARY = DeclarationKind.PRELIMINARY.value, DeclarationKind.PRELIMINARY.label
+    NOTICE = "notice", _("Notice of (no) conflict of interest")
+
+
 class PublicSnapshot(models.Model):
     """The published, redacted record: the public register reads only these rows.
 
-    Written once at publication from the frozen revision through the allowlist field policy; the only
+    Written once at publication, from a declaration's frozen revision through the allowlist field policy
+    or from an acknowledged notice's public fields; a preliminary declaration's or a referred filing's
+    record carries the agency's conclusion (``conclusion``: finding, legal article, reasoning). The only
     later change is the tombstone (``withdrawn_at`` and ``withdrawal_reason``) set on withdrawal.
     """
 
-    declaration = models.OneToOneField(Declaration, on_delete=models.PROTECT, related_name="public_snapshot")
-    revision = models.ForeignKey(DeclarationRevision, on_delete=models.PROTECT, related_name="+")
+    declaration = models.OneToOneField(
+        Declaration, null=True, blank=True, on_delete=models.PROTECT, related_name="public_snapshot"
+    )
+    notice = models.OneToOneField(
+        "declarations.Notice", null=True, blank=True, on_delete=models.PROTECT, related_name="public_snapshot"
+    )
+    revision = models.ForeignKey(DeclarationRevision, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     published_at = models.DateTimeField()
     official_name = models.CharField(max_length=255)
     official_name_search = models.CharField(max_length=255, db_index=True)
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     organisation_name = models.CharField(max_length=255)
-    position_title = models.CharField(max_length=255)
-    kind = models.CharField(max_length=32, choices=DeclarationKind.choices)
+    position_title = models.CharField(max_length=255, blank=True)
+    kind = models.CharField(max_length=32, choices=RecordKind.choices)
     year = models.PositiveSmallIntegerField()
     corrects = models.ForeignKey("self", null=True, on_delete=models.PROTECT, related_name="corrected_by")
     content = models.JSONField()
+    conclusion = models.JSONField(default=dict, blank=True)
     content_hash = models.CharField(max_length=64)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdrawal_reason = models.TextField(blank=True)
@@ -357,9 +442,20 @@ class PublicSnapshot(models.Model):
         verbose_name = _("public snapshot")
         verbose_name_plural = _("public snapshots")
         ordering = ["-published_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(declaration__isnull=False, notice__isnull=True)
+                | Q(declaration__isnull=True, notice__isnull=False),
+                name="snapshot_of_one_filing",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.official_name} {self.year}"
+
+    def compute_hash(self) -> str:
+        """The hash ``content_hash`` holds: over the public content and the public conclusion."""
+        return canonical_hash({"content": self.content, "conclusion": self.conclusion})
 
 
 # --- guardian's direct foreign-key permission tables (indexed joins, cascade with the object) -----------

@@ -61,6 +61,8 @@ class NoticeState(models.TextChoices):
     UNDER_REVIEW = "under_review", _("Under review")
     RETURNED = "returned", _("Returned for correction")
     ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    REFERRED = "referred", _("Referred to the agency")
+    CONCLUDED = "concluded", _("Concluded by the agency")
     PUBLISHED = "published", _("Published")
 
 
@@ -111,6 +113,7 @@ class Notice(FSMModelMixin, models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    concluded_at = models.DateTimeField(_("concluded at"), null=True, blank=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
 
     class Meta:
@@ -161,9 +164,30 @@ class Notice(FSMModelMixin, models.Model):
         self.acknowledged_at = at
         self.resolution = resolution
 
-    @transition(field=state, source=N.ACKNOWLEDGED, target=N.PUBLISHED, permission=rules.is_reviewer)
+    @transition(field=state, source=N.UNDER_REVIEW, target=N.REFERRED, permission=rules.is_reviewer)
+    def refer(self) -> None:
+        """The authorised official refers the notice to the agency for verification, with a reason."""
+
+    @transition(
+        field=state,
+        source=N.REFERRED,
+        target=N.CONCLUDED,
+        permission=rules.is_agency_reviewer,
+        conditions=[rules.agency_may_conclude],
+    )
+    def conclude(self, *, at: Any) -> None:
+        """The agency concludes the referred notice: no violation, or a violation found."""
+        self.concluded_at = at
+
+    @transition(
+        field=state,
+        source=[N.ACKNOWLEDGED, N.CONCLUDED],
+        target=N.PUBLISHED,
+        permission=rules.is_reviewer,
+        conditions=[rules.conclusion_allows_publication],
+    )
     def publish(self, *, at: Any) -> None:
-        """The acknowledged notice is published."""
+        """The acknowledged notice, or a referred one the agency found no violation in, is published."""
         self.published_at = at
 
 
