@@ -12,6 +12,7 @@ from declarations import rules
 from declarations.models import (
     Bidder,
     CommitteeMember,
+    ConclusionFinding,
     ConflictHandling,
     Declaration,
     DeclarationKind,
@@ -27,7 +28,8 @@ from declarations.models import (
     RedFlag,
     Tender,
 )
-from workflow import audit, notices, services, tenders
+from declarations.rules import latest_conclusion
+from workflow import audit, notices, policies, services, tenders
 
 
 class OrganisationSerializer(serializers.ModelSerializer[Organisation]):
@@ -73,6 +75,33 @@ class ReturnNoteSerializer(serializers.Serializer[Any]):
     at = serializers.DateTimeField()
 
 
+class ConclusionSerializer(serializers.Serializer[Any]):
+    """The agency's conclusion; ``internal_notes`` is present only for the agency's own reviewers."""
+
+    finding = serializers.ChoiceField(choices=ConclusionFinding.choices)
+    finding_display = serializers.CharField(source="get_finding_display")
+    legal_article = serializers.CharField()
+    reasoning = serializers.CharField()
+    concluded_at = serializers.DateTimeField()
+    internal_notes = serializers.CharField(required=False)
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        if not self.context.get("sees_internal_notes"):
+            data.pop("internal_notes", None)
+        return data
+
+
+def _conclusion(serializer: serializers.Serializer[Any], filing: Declaration | Notice) -> dict[str, Any] | None:
+    """The agency's latest conclusion on the filing; its internal notes only for the agency's reviewers."""
+    conclusion = latest_conclusion(filing)
+    if conclusion is None:
+        return None
+    user = serializer.context["request"].user
+    context = {"sees_internal_notes": policies.sees_internal_notes(user, filing)}
+    return ConclusionSerializer(conclusion, context=context).data
+
+
 class DeclarationSerializer(serializers.ModelSerializer[Declaration]):
     official = OfficialSerializer(read_only=True)
     organisation = serializers.SerializerMethodField()
@@ -81,6 +110,7 @@ class DeclarationSerializer(serializers.ModelSerializer[Declaration]):
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     available_transitions = serializers.SerializerMethodField()
     return_note = serializers.SerializerMethodField()
+    conclusion = serializers.SerializerMethodField()
 
     class Meta:
         model = Declaration
@@ -101,7 +131,10 @@ class DeclarationSerializer(serializers.ModelSerializer[Declaration]):
             "updated_at",
             "submitted_at",
             "accepted_at",
+            "concluded_at",
             "published_at",
+            "nomination",
+            "conclusion",
             "available_transitions",
             "return_note",
         ]
@@ -123,6 +156,10 @@ class DeclarationSerializer(serializers.ModelSerializer[Declaration]):
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_available_transitions(self, obj: Declaration) -> list[str]:
         return services.available_transitions(obj, self.context["request"].user)
+
+    @extend_schema_field(ConclusionSerializer(allow_null=True))
+    def get_conclusion(self, obj: Declaration) -> dict[str, Any] | None:
+        return _conclusion(self, obj)
 
     @extend_schema_field(ReturnNoteSerializer(allow_null=True))
     def get_return_note(self, obj: Declaration) -> dict[str, Any] | None:
@@ -185,6 +222,25 @@ class ReasonSerializer(serializers.Serializer[Any]):
 
 class EmptySerializer(serializers.Serializer[Any]):
     """No body is needed."""
+
+
+class ConclusionInputSerializer(serializers.Serializer[Any]):
+    finding = serializers.ChoiceField(
+        choices=ConclusionFinding.choices,
+        help_text=_(
+            "no_obstacle or conflict_found for a preliminary declaration; no_violation or violation_found "
+            "for a referred filing."
+        ),
+    )
+    legal_article = serializers.CharField(max_length=255)
+    reasoning = serializers.CharField(max_length=4000)
+    internal_notes = serializers.CharField(
+        required=False, max_length=4000, help_text=_("The reviewer's own notes: never shown to the filer.")
+    )
+
+
+class AssignSerializer(serializers.Serializer[Any]):
+    reviewer = serializers.IntegerField(min_value=1, help_text=_("The user id of one of the agency's reviewers."))
 
 
 class TransitionLogSerializer(serializers.Serializer[Any]):
@@ -264,6 +320,7 @@ class NoticeSerializer(serializers.ModelSerializer[Notice]):
     red_flags = RedFlagSerializer(many=True, read_only=True)
     available_transitions = serializers.SerializerMethodField()
     return_note = serializers.SerializerMethodField()
+    conclusion = serializers.SerializerMethodField()
 
     class Meta:
         model = Notice
@@ -292,7 +349,9 @@ class NoticeSerializer(serializers.ModelSerializer[Notice]):
             "updated_at",
             "submitted_at",
             "acknowledged_at",
+            "concluded_at",
             "published_at",
+            "conclusion",
             "red_flags",
             "available_transitions",
             "return_note",
@@ -318,6 +377,10 @@ class NoticeSerializer(serializers.ModelSerializer[Notice]):
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_available_transitions(self, obj: Notice) -> list[str]:
         return notices.available_notice_transitions(obj, self.context["request"].user)
+
+    @extend_schema_field(ConclusionSerializer(allow_null=True))
+    def get_conclusion(self, obj: Notice) -> dict[str, Any] | None:
+        return _conclusion(self, obj)
 
     @extend_schema_field(ReturnNoteSerializer(allow_null=True))
     def get_return_note(self, obj: Notice) -> dict[str, Any] | None:

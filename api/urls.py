@@ -5,6 +5,19 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 from rest_framework.authtoken.views import obtain_auth_token
 
 from api import views
+from api.nominations import (
+    NominationAppointView,
+    NominationDetailView,
+    NominationListCreateView,
+    NominationWithdrawView,
+    PreliminaryDeclarationView,
+)
+from api.register import (
+    RegisterCsvExportView,
+    RegisterJsonlExportView,
+    RegisterListView,
+    RegisterRecordView,
+)
 
 app_name = "api"
 
@@ -14,6 +27,7 @@ urlpatterns = [
     path("declarations/", views.DeclarationListCreateView.as_view(), name="declaration-list"),
     path("declarations/<int:pk>/", views.DeclarationDetailView.as_view(), name="declaration-detail"),
     path("declarations/<int:pk>/history/", views.DeclarationHistoryView.as_view(), name="declaration-history"),
+    path("declarations/<int:pk>/assign/", views.DeclarationAssignView.as_view(), name="declaration-assign"),
     *[
         path(f"declarations/<int:pk>/{name}/", view.as_view(), name=f"declaration-{name.replace('_', '-')}")
         for name, view in views.TRANSITION_VIEWS.items()
@@ -25,6 +39,7 @@ urlpatterns = [
     path("notices/<int:pk>/", views.NoticeDetailView.as_view(), name="notice-detail"),
     path("notices/<int:pk>/history/", views.NoticeHistoryView.as_view(), name="notice-history"),
     path("notices/<int:pk>/resolution/", views.NoticeResolutionView.as_view(), name="notice-resolution"),
+    path("notices/<int:pk>/assign/", views.NoticeAssignView.as_view(), name="notice-assign"),
     path(
         "notices/<int:pk>/flags/<int:flag_id>/resolve/",
         views.RedFlagResolveView.as_view(),
@@ -48,6 +63,15 @@ urlpatterns = [
         path(f"tenders/<int:pk>/{name}/", view.as_view(), name=f"tender-{name.replace('_', '-')}")
         for name, view in views.TENDER_TRANSITION_VIEWS.items()
     ],
+    path("nominations/", NominationListCreateView.as_view(), name="nomination-list"),
+    path("nominations/<int:pk>/", NominationDetailView.as_view(), name="nomination-detail"),
+    path(
+        "nominations/<int:pk>/preliminary-declaration/",
+        PreliminaryDeclarationView.as_view(),
+        name="nomination-preliminary-declaration",
+    ),
+    path("nominations/<int:pk>/appoint/", NominationAppointView.as_view(), name="nomination-appoint"),
+    path("nominations/<int:pk>/withdraw/", NominationWithdrawView.as_view(), name="nomination-withdraw"),
     path("organisations/", views.OrganisationListView.as_view(), name="organisation-list"),
     path("organisations/<int:pk>/", views.OrganisationDetailView.as_view(), name="organisation-detail"),
     path("officials/", views.OfficialListView.as_view(), name="official-list"),
@@ -61,6 +85,11 @@ urlpatterns = [
         SpectacularRedocView.as_view(url_name="api:schema", template_name="api/redoc.html"),
         name="redoc",
     ),
+    # The public register: open to everyone, read-only.
+    path("register/", RegisterListView.as_view(), name="register-list"),
+    path("register/export.csv", RegisterCsvExportView.as_view(), name="register-export-csv"),
+    path("register/export.jsonl", RegisterJsonlExportView.as_view(), name="register-export-jsonl"),
+    path("register/<int:pk>/", RegisterRecordView.as_view(), name="register-detail"),
     # Last: any other address ending in a slash (a non-numeric id, an unknown action) gets the API's JSON
     # 404; an address without the slash still gets CommonMiddleware's redirect to it.
     re_path(r"^(?:.*/)?$", views.NotFoundView.as_view(), name="not-found"),

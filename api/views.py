@@ -36,7 +36,7 @@ from declarations.models import (
     Position,
     Tender,
 )
-from workflow import audit, errors, notice_import, notices, policies, services, tenders
+from workflow import errors, notice_import, notices, policies, referrals, services, tenders
 
 ERRORS = {
     400: OpenApiResponse(s.ErrorSerializer, description="Invalid input: field paths and messages."),
@@ -83,7 +83,7 @@ class DeclarationListCreateView(generics.ListAPIView[Declaration]):
     filterset_class = DeclarationFilter
 
     def get_queryset(self) -> QuerySet[Declaration]:
-        return policies.visible_declarations(self.request.user).prefetch_related(REVISION_IDS)
+        return policies.visible_declarations(self.request.user).prefetch_related(REVISION_IDS, "conclusions")
 
     @extend_schema(request=s.DeclarationCreateSerializer, responses={201: s.DeclarationSerializer, **ERRORS})
     def post(self, request: Request) -> Response:
@@ -166,12 +166,37 @@ TRANSITION_VIEWS: dict[str, type[APIView]] = {
         "return_for_correction", s.ReturnSerializer, "Return to the filer with a comment and per-field remarks."
     ),
     "accept": _transition_view("accept", s.CommentSerializer, "Accept a declaration under review."),
-    "publish": _transition_view("publish", s.EmptySerializer, "Publish an accepted declaration, redacted."),
+    "refer": _transition_view(
+        "refer", s.ReasonSerializer, "Refer a declaration under review to the agency for verification."
+    ),
+    "conclude": _transition_view(
+        "conclude",
+        s.ConclusionInputSerializer,
+        "The agency concludes a preliminary declaration under review, or a referred declaration.",
+    ),
+    "publish": _transition_view(
+        "publish", s.EmptySerializer, "Publish an accepted (or concluded) declaration, redacted."
+    ),
     "withdraw_publication": _transition_view(
         "withdraw_publication", s.ReasonSerializer, "Withdraw a publication, leaving a tombstone."
     ),
     "discard": _transition_view("discard", s.EmptySerializer, "Discard a draft that was never submitted."),
 }
+
+
+class DeclarationAssignView(APIView):
+    """An agency supervisor assigns a preliminary or referred declaration to one of the agency's reviewers."""
+
+    @extend_schema(
+        operation_id="declarations_assign_reviewer",
+        request=s.AssignSerializer,
+        responses={200: s.DeclarationSerializer, **ERRORS},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        policies.get_visible_declaration(request.user, pk)
+        body = _json_object(request)
+        referrals.assign_reviewer(actor=request.user, model=Declaration, filing_id=pk, reviewer_id=body.get("reviewer"))
+        return _render(request, policies.get_visible_declaration(request.user, pk))
 
 
 class DeclarationHistoryView(APIView):
@@ -180,7 +205,7 @@ class DeclarationHistoryView(APIView):
     @extend_schema(responses={200: s.TransitionLogSerializer(many=True), **READ_ERRORS})
     def get(self, request: Request, pk: int) -> Response:
         declaration = policies.get_visible_declaration(request.user, pk)
-        entries = audit.history_for(declaration).select_related("actor__official")
+        entries = policies.history_for_user(request.user, declaration)
         return Response(s.TransitionLogSerializer(entries, many=True).data)
 
 
@@ -193,7 +218,7 @@ class ReviewQueueView(generics.ListAPIView[Declaration]):
     pagination_class = QueueCursorPagination
 
     def get_queryset(self) -> QuerySet[Declaration]:
-        return policies.review_queue_for(self.request.user).prefetch_related(REVISION_IDS)
+        return policies.review_queue_for(self.request.user).prefetch_related(REVISION_IDS, "conclusions")
 
 
 # --- Notices ------------------------------------------------------------------------------------------
@@ -204,7 +229,7 @@ SEAT_NAME = Subquery(SEATS.values("full_name")[:1])
 
 
 def _notice_rows(queryset: QuerySet[Notice]) -> QuerySet[Notice]:
-    return queryset.prefetch_related("red_flags").annotate(seat_name=SEAT_NAME)
+    return queryset.prefetch_related("red_flags", "conclusions").annotate(seat_name=SEAT_NAME)
 
 
 def _render_notice(request: Request, notice: Notice, *, status_code: int = status.HTTP_200_OK) -> Response:
@@ -318,7 +343,15 @@ NOTICE_TRANSITION_VIEWS: dict[str, type[APIView]] = {
         s.CommentSerializer,
         "Acknowledge a notice under review: a conflict needs a recorded resolution, every red flag a reason.",
     ),
-    "publish": _notice_transition_view("publish", s.EmptySerializer, "Publish an acknowledged notice."),
+    "refer": _notice_transition_view(
+        "refer", s.ReasonSerializer, "Refer a notice under review to the agency for verification."
+    ),
+    "conclude": _notice_transition_view(
+        "conclude", s.ConclusionInputSerializer, "The agency concludes a referred notice."
+    ),
+    "publish": _notice_transition_view(
+        "publish", s.EmptySerializer, "Publish an acknowledged notice, or one the agency found no violation in."
+    ),
 }
 
 
@@ -335,6 +368,21 @@ class NoticeResolutionView(APIView):
         body = _json_object(request)
         notice = notices.notice_record_resolution(actor=request.user, notice_id=pk, resolution=body.get("resolution"))
         return _render_notice(request, notice)
+
+
+class NoticeAssignView(APIView):
+    """An agency supervisor assigns a referred notice to one of the agency's reviewers."""
+
+    @extend_schema(
+        operation_id="notices_assign_reviewer",
+        request=s.AssignSerializer,
+        responses={200: s.NoticeSerializer, **ERRORS},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        policies.get_visible_notice(request.user, pk)
+        body = _json_object(request)
+        referrals.assign_reviewer(actor=request.user, model=Notice, filing_id=pk, reviewer_id=body.get("reviewer"))
+        return _render_notice(request, policies.get_visible_notice(request.user, pk))
 
 
 class RedFlagResolveView(APIView):
@@ -356,7 +404,7 @@ class NoticeHistoryView(APIView):
     @extend_schema(responses={200: s.TransitionLogSerializer(many=True), **READ_ERRORS})
     def get(self, request: Request, pk: int) -> Response:
         notice = policies.get_visible_notice(request.user, pk)
-        entries = audit.history_for(notice).select_related("actor__official")
+        entries = policies.history_for_user(request.user, notice)
         return Response(s.TransitionLogSerializer(entries, many=True).data)
 
 

@@ -11,9 +11,11 @@ from django.http import HttpRequest
 from declarations.models import (
     Bidder,
     CommitteeMember,
+    Conclusion,
     Declaration,
     DeclarationRevision,
     DeclaredCompany,
+    Nomination,
     Notice,
     NoticeCategory,
     Official,
@@ -174,3 +176,18 @@ class BidderAdmin(ReadOnlyAdmin):
 class CommitteeMemberAdmin(ReadOnlyAdmin):
     list_display = ["full_name", "kind", "tender", "is_recused", "replaced_by"]
     list_filter = ["kind", "is_recused"]
+
+
+@admin.register(Nomination)
+class NominationAdmin(ReadOnlyAdmin):
+    list_display = ["nominee", "position_title", "organisation", "state", "hr_officer", "created_at", "appointed_on"]
+    list_filter = ["state"]
+    search_fields = ["nominee__full_name_search", "position_title"]
+    list_select_related = ["nominee", "organisation", "hr_officer"]
+
+
+@admin.register(Conclusion)
+class ConclusionAdmin(ReadOnlyAdmin):
+    list_display = ["finding", "declaration", "notice", "legal_article", "author", "concluded_at"]
+    list_filter = ["finding"]
+    list_select_related = ["declaration__official", "notice", "author"]

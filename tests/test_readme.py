@@ -25,7 +25,7 @@ def test_readme_state_diagrams_are_generated_from_the_code(capsys, graph):
 def test_state_graph_lists_each_transition_once():
     edges = transitions_of(Declaration)
 
-    assert len(edges) == len(set(edges)) == 8
+    assert len(edges) == len(set(edges)) == 12
     assert ("under_review", "return_for_correction", "returned") in edges
 
 

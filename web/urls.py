@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from web import views
+from web.register import register_record, register_search
 
 app_name = "web"
 
@@ -11,4 +12,6 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(next_page="web:home"), name="logout"),
     path("invitation/<uidb64>/<token>/", views.InvitationView.as_view(), name="invitation"),
     path("invitation/done/", views.invitation_done, name="invitation_done"),
+    path("register/", register_search, name="register"),
+    path("register/<int:pk>/", register_record, name="register_record"),
 ]

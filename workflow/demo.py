@@ -32,13 +32,15 @@ from declarations.models import (
     DeclarationRevision,
     DeclarationState,
     DeclaredCompany,
+    Nomination,
+    NominationState,
     Official,
     Organisation,
     OrganisationKind,
     Position,
     PublicSnapshot,
 )
-from workflow import policies, services
+from workflow import nominations, policies, referrals, services
 from workflow.models import TransitionLog
 
 S = DeclarationState
@@ -53,6 +55,8 @@ EBAT_SOUM_USERNAME = "ebat.soum"
 FILER_USERNAME = "filer"
 SUPERVISOR_USERNAME = "supervisor"
 OFFICIAL_USERNAME = "official"
+HR_USERNAME = "hr"
+AGENCY_USERNAME = "agency"
 
 DEFAULT_OFFICIALS = 200
 DEFAULT_SEED = 2026
@@ -90,13 +94,27 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
     ),
     DemoLogin(
         SUPERVISOR_USERNAME,
-        "Agency supervisor (IAAC): sees every declaration, withdraws publications",
-        "Авлигатай тэмцэх газрын хянагч: бүх мэдүүлгийг харах, нийтлэлийг цуцлах",
+        "Agency supervisor (IAAC): sees every declaration and nomination, assigns the agency's reviewers, "
+        "withdraws publications",
+        "Авлигатай тэмцэх газрын хянагч: бүх мэдүүлэг, нэр дэвшүүлэлтийг харах, шалгагч хуваарилах, нийтлэлийг цуцлах",
     ),
     DemoLogin(
         OFFICIAL_USERNAME,
         "Official with a single draft declaration",
         "Нийтийн албан тушаалтан: зөвхөн ноорог мэдүүлэгтэй",
+    ),
+    DemoLogin(
+        HR_USERNAME,
+        "HR officer of the aimag governor's office: registers nominees, records an appointment once the agency "
+        "has concluded on the nominee's preliminary declaration (ХАСУМ)",
+        "Аймгийн Засаг даргын Тамгын газрын хүний нөөцийн ажилтан: нэр дэвшигч бүртгэх, АТГ-ын дүгнэлт гарсны "
+        "дараа томилгоо бүртгэх",
+    ),
+    DemoLogin(
+        AGENCY_USERNAME,
+        "Agency (IAAC) reviewer: reviews and concludes the preliminary declarations (ХАСУМ) and referred filings "
+        "assigned to them",
+        "Авлигатай тэмцэх газрын шалгагч: хуваарилагдсан ХАСУМ болон шилжүүлсэн мэдүүлгийг хянаж дүгнэлт гаргах",
     ),
 )
 DEMO_USERNAMES: tuple[str, ...] = tuple(login.username for login in DEMO_LOGINS)
@@ -415,6 +433,26 @@ WITHDRAWAL_REASONS = (
     "Гуравдагч этгээдийн хувийн мэдээлэл алдаатай нийтлэгдсэн тул түр хаав.",
 )
 ACCEPT_COMMENTS = ("", "", "Мэдүүлэг бүрэн, зөрчилгүй.", "Хугацаандаа ирүүлсэн.")
+REFERRAL_REASON = "Хөрөнгийн өсөлтийг мэдүүлсэн орлогоор тайлбарлах боломжгүй тул шалгуулахаар шилжүүлэв."
+# The agency's finding on the referred significant-change declaration: a violation, so it stays unpublished.
+REFERRAL_CONCLUSION: dict[str, str] = {
+    "finding": "violation_found",
+    "legal_article": "Авлигын эсрэг хууль, 10.5",
+    "reasoning": "Шинээр олж авсан үл хөдлөх хөрөнгийн эх үүсвэрийг мэдүүлээгүй.",
+    "internal_notes": "Газрын албанаас лавлагаа авсан.",
+}
+# The nominations the HR officer registered in the aimag governor's office: (post, where its ХАСУМ ends).
+NOMINATIONS: tuple[tuple[str, str], ...] = (
+    ("Тамгын газрын даргын орлогч", S.SUBMITTED),  # submitted, assigned to the agency reviewer
+    ("Санхүүгийн хяналт, аудитын ахлах мэргэжилтэн", S.PUBLISHED),  # concluded and published
+)
+NOMINEE_EMPLOYERS = ("«Говийн тэмүүлэл» ХХК", "Дорноговь аймгийн ИТХ", "Төрийн банк", "«Замын-Үүд Логистик» ХХК")
+PRELIMINARY_CONCLUSION: dict[str, str] = {
+    "finding": "no_obstacle",
+    "legal_article": "Нийтийн албанд нийтийн болон хувийн ашиг сонирхлыг зохицуулах тухай хууль, 18.3",
+    "reasoning": "Нэр дэвшигчийн мэдүүлсэн хувийн ашиг сонирхол томилгоонд саад болохгүй.",
+    "internal_notes": "Татварын мэдээлэлтэй тулгасан.",
+}
 
 # --- The plan ---------------------------------------------------------------------------------------
 
@@ -460,10 +498,22 @@ class PlannedPerson:
 
 
 @dataclass
+class PlannedNomination:
+    """A person the HR officer nominates; they are not an official yet (no position until appointed)."""
+
+    person: PlannedPerson
+    title: str
+    state: str  # where the preliminary declaration ends: submitted (assigned to the agency) or published
+    content: dict[str, Any]
+
+
+@dataclass
 class DemoPlan:
     seed: int
     people: list[PlannedPerson]
     supervisor_name: tuple[str, str]
+    agency_name: tuple[str, str] = ("", "")
+    nominations: list[PlannedNomination] = field(default_factory=list)
 
 
 # Pinned people: the fixed logins and the scenarios that must exist even in a small demo.
@@ -486,6 +536,7 @@ _PINNED: tuple[tuple[str | None, str, str, str | None, str], ...] = (
     (None, "dornogovi-health", "Орлогч дарга", None, "appointed"),
     (None, "dornogovi-welfare", "Мэргэжилтэн", None, "significant_change"),
     (None, "dornogovi-legal", "Жолооч", None, "not_required"),
+    (HR_USERNAME, ROOT_CODE, "Хүний нөөцийн ахлах мэргэжилтэн", None, "hr"),
 )
 MIN_OFFICIALS = len(_PINNED)
 
@@ -816,7 +867,7 @@ class _Planner:
             original.correction = self.correction(person, original, S.PUBLISHED)
             return [original, annual(2025, S.SUBMITTED)]
         if name == "withdrawn":
-            return [annual(2024, S.WITHDRAWN), annual(2025, S.UNDER_REVIEW)]
+            return [annual(2024, S.WITHDRAWN), annual(2025, S.REFERRED)]
         if name == "discarded_then_filed":
             return [annual(2024, S.PUBLISHED), annual(2025, S.DISCARDED), annual(2025, S.SUBMITTED)]
         if name == "resubmitted":
@@ -824,13 +875,28 @@ class _Planner:
         if name == "appointed":
             return [
                 self.declaration(person, K.APPOINTMENT, 2025, S.PUBLISHED),
-                self.declaration(person, K.SIGNIFICANT_CHANGE, 2025, S.UNDER_REVIEW),
+                # Referred to the agency, which found a violation: it stays concluded, unpublished.
+                self.declaration(person, K.SIGNIFICANT_CHANGE, 2025, S.CONCLUDED),
             ]
         if name == "significant_change":
             return [annual(2024, S.PUBLISHED), self.declaration(person, K.SIGNIFICANT_CHANGE, 2025, S.PUBLISHED)]
         if name == "not_required":
             return []
+        if name == "hr":
+            return [annual(2024, S.PUBLISHED), annual(2025, S.ACCEPTED)]
         raise ValueError(name)
+
+    def nomination(self, title: str, state: str) -> PlannedNomination:
+        """A nominee from outside the public service, and the ХАСУМ they file."""
+        person = self.person(username=None, org_code=ROOT_CODE, title=title, required=True)
+        person.previous_org_code = None
+        content = self.content(person, 2025)
+        employer = self.rng.choice(NOMINEE_EMPLOYERS)
+        content["positions"] = [
+            {"organisation": employer, "title": "Мэргэжилтэн", "start_date": self.date_in(2012, 2020).isoformat()}
+        ]
+        content["income"][0]["source"] = employer
+        return PlannedNomination(person=person, title=title, state=state, content=content)
 
     def random_declarations(self, person: PlannedPerson) -> list[PlannedDeclaration]:
         if not person.declaration_required:
@@ -904,7 +970,16 @@ class _Planner:
             scenarios.append("")
         for person, scenario in zip(people, scenarios, strict=True):
             person.declarations = self.scenario(person, scenario) if scenario else self.random_declarations(person)
-        return DemoPlan(seed=self.seed, people=people, supervisor_name=self.name()[:2])
+        supervisor_name = self.name()[:2]
+        agency_name = self.name()[:2]
+        planned_nominations = [self.nomination(title, state) for title, state in NOMINATIONS]
+        return DemoPlan(
+            seed=self.seed,
+            people=people,
+            supervisor_name=supervisor_name,
+            agency_name=agency_name,
+            nominations=planned_nominations,
+        )
 
 
 def partial_declaration(planner: _Planner, person: PlannedPerson, kind: str) -> Callable[..., PlannedDeclaration]:

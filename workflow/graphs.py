@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django_fsm import FSMFieldMixin
 
-from declarations.models import Declaration, Notice, Tender
+from declarations.models import Declaration, Nomination, Notice, Tender
 
 
 def transitions_of(model: type[models.Model], field_name: str = "state") -> list[tuple[str, str, str]]:
@@ -27,4 +27,9 @@ def mermaid(model: type[models.Model], field_name: str = "state") -> str:
     return "\n".join(lines)
 
 
-GRAPHS: dict[str, type[models.Model]] = {"declaration": Declaration, "notice": Notice, "tender": Tender}
+GRAPHS: dict[str, type[models.Model]] = {
+    "declaration": Declaration,
+    "notice": Notice,
+    "tender": Tender,
+    "nomination": Nomination,
+}

@@ -42,7 +42,10 @@ from declarations.rules import (
     PRELIMINARY,
     REVIEW_NOTICE_PERMISSION,
     REVIEW_PERMISSION,
+    is_agency_reviewer,
+    is_reviewer,
 )
+from workflow.audit import history_for
 from workflow.errors import ObjectNotFound
 
 User = get_user_model()
@@ -449,6 +452,27 @@ def granted_declaration_ids(user: Any) -> frozenset[int]:
     return cached
 
 
+# Steps whose comment is internal to the reviewers: the referral's reason and the assigned reviewer.
+INTERNAL_STEPS = ("refer", "assign_reviewer")
+
+
+def history_for_user(user: Any, filing: Declaration | Notice) -> list[Any]:
+    """The filing's history as this user may read it: the filer sees every step and its state, but not
+    the comments of the internal steps (the referral's reason, who the agency assigned)."""
+    entries = list(history_for(filing).select_related("actor__official"))
+    if is_reviewer(filing, user) or is_agency_reviewer(filing, user) or sees_all_declarations(user):
+        return entries
+    for entry in entries:
+        if entry.transition in INTERNAL_STEPS:
+            entry.comment = ""
+    return entries
+
+
+def sees_internal_notes(user: Any, filing: Declaration | Notice) -> bool:
+    """The agency reviewer's internal notes on a conclusion are for the agency: never the filer, nor the ЭБАТ."""
+    return _is_active_user(user) and reviews_as_agency(user, filing)
+
+
 def granted_notice_ids(user: Any) -> frozenset[int]:
     """Ids of the notices granted to the user one by one (cached on the user object)."""
     if not _is_active_user(user):
@@ -466,3 +490,47 @@ def forget_cached_scope(user: Any) -> None:
     user.__dict__.pop("_review_granted_ids", None)
     user.__dict__.pop("_review_granted_notice_ids", None)
     user.__dict__.pop("_managed_tender_ids", None)
+
+
+# --- Nominations ------------------------------------------------------------------------------------
+# Imported here, not at the top, because this section was appended while the module's head was being
+# edited in parallel; move them up when the two are merged.
+from declarations.models import Nomination  # noqa: E402
+from declarations.rules import MANAGE_NOMINATIONS_PERMISSION  # noqa: E402
+
+
+def _managed_organisation_ids(user: Any) -> QuerySet[Any]:
+    """The organisations where the user is an HR officer (guardian grants on the organisation itself)."""
+    return get_objects_for_user(
+        user, MANAGE_NOMINATIONS_PERMISSION, klass=Organisation, accept_global_perms=False, with_superuser=False
+    ).values("pk")
+
+
+def visible_nominations(user: Any) -> QuerySet[Nomination]:
+    """Nominations the user may see: the organisation's HR officers, the nominee, the agency's supervisors
+    (a global permission) and the agency reviewer assigned to the nomination's preliminary declaration.
+
+    An organisation's authorised officials (ЭБАТ) do not see nominations: the agency reviews the ХАСУМ.
+    """
+    queryset = Nomination.objects.select_related("nominee", "organisation", "hr_officer", "position")
+    if not _is_active_user(user):
+        return queryset.none()
+    if sees_all_declarations(user):
+        return queryset.all()
+    assigned = Declaration.objects.filter(_granted_declaration_ids_q(user), nomination__isnull=False).values(
+        "nomination_id"
+    )
+    visible = Q(nominee__user=user) | Q(organisation__in=_managed_organisation_ids(user)) | Q(pk__in=assigned)
+    return queryset.filter(visible)
+
+
+def get_visible_nomination(user: Any, pk: Any, *, for_update: bool = False) -> Nomination:
+    """Fetch and authorise in one call: a nomination the user may not see is not found."""
+    return _get_visible(visible_nominations(user), pk, for_update=for_update)
+
+
+def grant_hr_officer(*, organisation: Organisation, user: Any) -> None:
+    """Make the user an HR officer of the organisation: they register its nominees and record appointments."""
+    assign_perm(MANAGE_NOMINATIONS_PERMISSION, user, organisation)
+    user.__dict__.pop("_perm_cache", None)
+    forget_cached_scope(user)

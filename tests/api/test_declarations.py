@@ -36,7 +36,10 @@ ROW_FIELDS = {
     "updated_at",
     "submitted_at",
     "accepted_at",
+    "concluded_at",
     "published_at",
+    "nomination",
+    "conclusion",
     "available_transitions",
 }
 
@@ -181,7 +184,8 @@ def test_a_list_row_offers_the_same_transitions_as_the_detail(world, role, state
     if role == "agency_reviewer":
         user = UserFactory()
         assign_perm("declarations.review_declaration", user, declaration)
-        expected = AVAILABLE[state]["reviewer"]
+        # the agency's reviewer of this declaration: what an ЭБАТ may do, and its conclusion once referred
+        expected = AVAILABLE[state]["reviewer"] + (["conclude"] if state == S.REFERRED else [])
     else:
         user = getattr(world, role)
         expected = AVAILABLE[state][role]

@@ -79,7 +79,7 @@ def test_the_queue_holds_the_submitted_and_in_review_notices_of_the_scope_oldest
     assert _ids(response) == [queued[name].pk for name in IN_SCOPE]
     assert [row["available_transitions"] for row in response.json()["results"]] == [
         ["start_review"],
-        ["return_for_correction", "acknowledge"],
+        ["return_for_correction", "acknowledge", "refer"],
         *[["start_review"]] * 5,
     ]
 

@@ -13,7 +13,7 @@ from declarations.content import MSG_DATE, MSG_REQUIRED
 from declarations.models import Notice, NoticeCategory, NoticeState, RedFlag
 from declarations.rules import FLAGS_UNRESOLVED, RESOLUTION_REQUIRED
 from tests.api.conftest import signed_in
-from tests.factories import PositionFactory
+from tests.factories import TRANSITION_ARGS, PositionFactory
 from tests.notice_factories import (
     FLAG_REASON,
     RESOLUTION,
@@ -60,7 +60,9 @@ ROW_FIELDS = {
     "updated_at",
     "submitted_at",
     "acknowledged_at",
+    "concluded_at",
     "published_at",
+    "conclusion",
     "red_flags",
     "available_transitions",
 }
@@ -72,17 +74,22 @@ GRAPH = {
     "start_review": (N.SUBMITTED, N.UNDER_REVIEW, "reviewer"),
     "return_for_correction": (N.UNDER_REVIEW, N.RETURNED, "reviewer"),
     "acknowledge": (N.UNDER_REVIEW, N.ACKNOWLEDGED, "reviewer"),
+    "refer": (N.UNDER_REVIEW, N.REFERRED, "reviewer"),
     "publish": (N.ACKNOWLEDGED, N.PUBLISHED, "reviewer"),
 }
-BODIES = {"return_for_correction": {"comment": RETURN_COMMENT}}
+# Transitions with a second source (``conclude``, the agency's, is in tests/api/test_referrals.py).
+OTHER_SOURCES = {"publish": (N.CONCLUDED,)}
+BODIES = {"return_for_correction": {"comment": RETURN_COMMENT}, "refer": TRANSITION_ARGS["refer"]}
 
 # What each role may do in each state: the ``available_transitions`` every payload carries.
 AVAILABLE = {
     N.DRAFT: {"filer": ["submit"], "reviewer": [], "supervisor": []},
     N.SUBMITTED: {"filer": [], "reviewer": ["start_review"], "supervisor": []},
-    N.UNDER_REVIEW: {"filer": [], "reviewer": ["return_for_correction", "acknowledge"], "supervisor": []},
+    N.UNDER_REVIEW: {"filer": [], "reviewer": ["return_for_correction", "acknowledge", "refer"], "supervisor": []},
     N.RETURNED: {"filer": ["resubmit"], "reviewer": [], "supervisor": []},
     N.ACKNOWLEDGED: {"filer": [], "reviewer": ["publish"], "supervisor": []},
+    N.REFERRED: {"filer": [], "reviewer": [], "supervisor": []},
+    N.CONCLUDED: {"filer": [], "reviewer": ["publish"], "supervisor": []},
     N.PUBLISHED: {"filer": [], "reviewer": [], "supervisor": []},
 }
 
@@ -476,13 +483,13 @@ def test_every_transition_from_every_state_is_taken_or_refused_with_409(world, s
 
     response = signed_in(getattr(world, role)).post(url(notice.pk, transition), BODIES.get(transition, {}))
 
-    if state == source:
+    if state == source or state in OTHER_SOURCES.get(transition, ()):
         assert response.status_code == 200
         assert response.json()["state"] == target
         assert response.json()["available_transitions"] == AVAILABLE[target][role]
         assert _log(Notice.objects.get(pk=notice.pk)) == [
             *log_before,
-            (transition, source, target, getattr(world, role).pk),
+            (transition, state, target, getattr(world, role).pk),
         ]
     else:
         assert response.status_code == 409
@@ -605,12 +612,12 @@ def test_a_conflict_is_acknowledged_only_after_the_reviewer_records_its_resoluti
         "detail": str(RESOLUTION_REQUIRED),
         "code": "invalid_state",
         "state": "under_review",
-        "allowed_transitions": ["return_for_correction"],
+        "allowed_transitions": ["return_for_correction", "refer"],
     }
     assert after_refusal == before
     assert recorded.status_code == 200
     assert recorded.json()["resolution"] == RESOLUTION
-    assert recorded.json()["available_transitions"] == ["return_for_correction", "acknowledge"]
+    assert recorded.json()["available_transitions"] == ["return_for_correction", "acknowledge", "refer"]
     assert acknowledged.status_code == 200
     assert acknowledged.json()["state"] == "acknowledged"
     saved = Notice.objects.get(pk=notice.pk)
@@ -678,7 +685,7 @@ def test_a_flagged_notice_is_acknowledged_only_after_the_flag_is_resolved_in_wri
         "detail": str(FLAGS_UNRESOLVED),
         "code": "invalid_state",
         "state": "under_review",
-        "allowed_transitions": ["return_for_correction"],
+        "allowed_transitions": ["return_for_correction", "refer"],
     }
     assert after_refusal == before
     assert resolved.status_code == 200

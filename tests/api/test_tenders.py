@@ -201,7 +201,7 @@ def test_a_committee_is_formed_declares_is_reviewed_cleared_and_evaluates(world)
         "detail": str(FLAGS_UNRESOLVED),
         "code": "invalid_state",
         "state": "under_review",
-        "allowed_transitions": ["return_for_correction"],
+        "allowed_transitions": ["return_for_correction", "refer"],
     }
     assert resolved.status_code == 200
     assert [response.status_code for response in acknowledged] == [200, 200]

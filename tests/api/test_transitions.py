@@ -21,18 +21,24 @@ GRAPH = {
     "start_review": (S.SUBMITTED, S.UNDER_REVIEW, "reviewer"),
     "return_for_correction": (S.UNDER_REVIEW, S.RETURNED, "reviewer"),
     "accept": (S.UNDER_REVIEW, S.ACCEPTED, "reviewer"),
+    "refer": (S.UNDER_REVIEW, S.REFERRED, "reviewer"),
     "publish": (S.ACCEPTED, S.PUBLISHED, "reviewer"),
     "withdraw_publication": (S.PUBLISHED, S.WITHDRAWN, "supervisor"),
     "discard": (S.DRAFT, S.DISCARDED, "filer"),
 }
 
+# Transitions with a second source (``conclude``, the agency's, is in tests/api/test_referrals.py).
+OTHER_SOURCES = {"publish": (S.CONCLUDED,)}
+
 # What each role may do in each state: the ``available_transitions`` every payload carries.
 AVAILABLE = {
     S.DRAFT: {"filer": ["submit", "discard"], "reviewer": [], "supervisor": []},
     S.SUBMITTED: {"filer": [], "reviewer": ["start_review"], "supervisor": []},
-    S.UNDER_REVIEW: {"filer": [], "reviewer": ["return_for_correction", "accept"], "supervisor": []},
+    S.UNDER_REVIEW: {"filer": [], "reviewer": ["return_for_correction", "accept", "refer"], "supervisor": []},
     S.RETURNED: {"filer": ["resubmit"], "reviewer": [], "supervisor": []},
     S.ACCEPTED: {"filer": [], "reviewer": ["publish"], "supervisor": []},
+    S.REFERRED: {"filer": [], "reviewer": [], "supervisor": []},
+    S.CONCLUDED: {"filer": [], "reviewer": ["publish"], "supervisor": []},
     S.PUBLISHED: {"filer": [], "reviewer": [], "supervisor": ["withdraw_publication"]},
     S.WITHDRAWN: {"filer": [], "reviewer": [], "supervisor": []},
     S.DISCARDED: {"filer": [], "reviewer": [], "supervisor": []},
@@ -63,13 +69,13 @@ def test_every_transition_from_every_state_is_taken_or_refused_with_409(world, s
         url(declaration.pk, transition), TRANSITION_ARGS.get(transition, {}), format="json"
     )
 
-    if state == source:
+    if state == source or state in OTHER_SOURCES.get(transition, ()):
         assert response.status_code == 200
         assert response.json()["state"] == target
         assert response.json()["available_transitions"] == AVAILABLE[target][role]
         declaration.refresh_from_db()
         assert declaration.state == target
-        assert _log(declaration) == [*log_before, (transition, source, target, getattr(world, role).pk)]
+        assert _log(declaration) == [*log_before, (transition, state, target, getattr(world, role).pk)]
     else:
         assert response.status_code == 409
         assert response.json() == {
@@ -135,7 +141,7 @@ def test_a_reviewer_granted_one_declaration_may_review_it_but_not_its_neighbour(
     refused = client.post(url(neighbour.pk, "start_review"))
 
     assert taken.status_code == 200
-    assert taken.json()["available_transitions"] == ["return_for_correction", "accept"]
+    assert taken.json()["available_transitions"] == ["return_for_correction", "accept", "refer"]
     assert refused.status_code == 404
     assert footprint(neighbour) == before
 

@@ -6,30 +6,60 @@ transition is attempted by the user authorised to take it, so that a refusal can
 
 import pytest
 
-from declarations.models import Declaration, DeclarationRevision, DeclarationState, PublicSnapshot
-from tests.factories import TRANSITION_ARGS, PositionFactory, make_declaration, make_reviewer, make_supervisor
+from django.contrib.auth import get_user_model
+from guardian.shortcuts import assign_perm
+
+from declarations.models import Conclusion, Declaration, DeclarationRevision, DeclarationState, PublicSnapshot
+from tests.factories import (
+    TRANSITION_ARGS,
+    PositionFactory,
+    UserFactory,
+    make_declaration,
+    make_reviewer,
+    make_supervisor,
+)
 from workflow import audit, errors, graphs, services
 from workflow.models import TransitionLog
 
-# state → {transition: target}; a pair missing here must be refused.
+User = get_user_model()
+
+# state → {transition: target} for a declaration of an official (annual); a pair missing here must be
+# refused. The model also has the edge under_review → conclude → concluded, which only a nominee's
+# preliminary declaration takes (tests/workflow/test_nominations.py); for any other it fails its condition.
+CONDITIONAL_EDGES = [("under_review", "conclude", "concluded")]
 GRAPH = {
     "draft": {"submit": "submitted", "discard": "discarded"},
     "submitted": {"start_review": "under_review"},
-    "under_review": {"return_for_correction": "returned", "accept": "accepted"},
+    "under_review": {"return_for_correction": "returned", "accept": "accepted", "refer": "referred"},
     "returned": {"resubmit": "submitted"},
     "accepted": {"publish": "published"},
+    "referred": {"conclude": "concluded"},
+    "concluded": {"publish": "published"},
     "published": {"withdraw_publication": "withdrawn"},
     "withdrawn": {},
     "discarded": {},
 }
 
-STATES = ["draft", "submitted", "under_review", "returned", "accepted", "published", "withdrawn", "discarded"]
+STATES = [
+    "draft",
+    "submitted",
+    "under_review",
+    "returned",
+    "accepted",
+    "referred",
+    "concluded",
+    "published",
+    "withdrawn",
+    "discarded",
+]
 TRANSITIONS = [
     "submit",
     "resubmit",
     "start_review",
     "return_for_correction",
     "accept",
+    "refer",
+    "conclude",
     "publish",
     "withdraw_publication",
     "discard",
@@ -43,6 +73,8 @@ AUTHORISED_ROLE = {
     "start_review": "reviewer",
     "return_for_correction": "reviewer",
     "accept": "reviewer",
+    "refer": "reviewer",
+    "conclude": "agency",  # a user with the agency's global review permission: a reviewer too
     "publish": "reviewer",
     "withdraw_publication": "supervisor",
 }
@@ -50,6 +82,7 @@ AUTHORISED_ROLE = {
 # Rows a successful transition writes besides its log row.
 NEW_REVISIONS = {"submit": 1, "resubmit": 1}
 NEW_SNAPSHOTS = {"publish": 1}
+NEW_CONCLUSIONS = {"conclude": 1}
 
 PAIRS = [(state, name) for state in STATES for name in TRANSITIONS]
 
@@ -63,12 +96,21 @@ def _footprint(declaration):
         "log_rows": TransitionLog.objects.count(),
         "revisions": DeclarationRevision.objects.count(),
         "snapshots": PublicSnapshot.objects.count(),
+        "conclusions": Conclusion.objects.count(),
     }
 
 
 def _allowed_for(state, role):
     """The transitions the role may take from ``state``, in the order the services list them."""
-    return [name for name in TRANSITIONS if name in GRAPH[state] and AUTHORISED_ROLE[name] == role]
+    roles = ("reviewer", "agency") if role == "agency" else (role,)
+    return [name for name in TRANSITIONS if name in GRAPH[state] and AUTHORISED_ROLE[name] in roles]
+
+
+def make_agency():
+    """A user with the agency's global review permission (its supervisors)."""
+    user = UserFactory()
+    assign_perm("declarations.review_declaration", user)
+    return User.objects.get(pk=user.pk)
 
 
 def test_the_table_names_every_state_and_transition_of_the_code():
@@ -83,7 +125,7 @@ def test_the_graph_declared_on_the_model_is_the_table():
     edges = graphs.transitions_of(Declaration)
 
     expected = [(source, name, target) for source, moves in GRAPH.items() for name, target in moves.items()]
-    assert sorted(edges) == sorted(expected)
+    assert sorted(edges) == sorted(expected + CONDITIONAL_EDGES)
 
 
 @pytest.mark.django_db
@@ -94,7 +136,7 @@ def test_each_transition_from_each_state_reaches_its_target_or_is_refused(state,
     reviewer = make_reviewer(position.organisation)
     supervisor = make_supervisor()
     declaration = make_declaration(state, position=position, reviewer=reviewer, supervisor=supervisor)
-    actors = {"filer": position.official.user, "reviewer": reviewer, "supervisor": supervisor}
+    actors = {"filer": position.official.user, "reviewer": reviewer, "supervisor": supervisor, "agency": make_agency()}
     actor = actors[AUTHORISED_ROLE[name]]
     before = _footprint(declaration)
     old_log_ids = list(audit.history_for(declaration).values_list("pk", flat=True))
@@ -118,6 +160,7 @@ def test_each_transition_from_each_state_reaches_its_target_or_is_refused(state,
         assert after["log_rows"] == before["log_rows"] + 1
         assert after["revisions"] == before["revisions"] + NEW_REVISIONS.get(name, 0)
         assert after["snapshots"] == before["snapshots"] + NEW_SNAPSHOTS.get(name, 0)
+        assert after["conclusions"] == before["conclusions"] + NEW_CONCLUSIONS.get(name, 0)
     else:
         # when
         with pytest.raises(errors.TransitionNotAllowed) as refused:
@@ -128,7 +171,11 @@ def test_each_transition_from_each_state_reaches_its_target_or_is_refused(state,
         assert refused.value.transition == name
         assert refused.value.allowed == _allowed_for(state, AUTHORISED_ROLE[name])
         assert refused.value.state_label == DeclarationState(state).label
-        assert str(refused.value.message) == (
-            f"This action is not possible in the state “{DeclarationState(state).label}”."
+        wrong_state = f"This action is not possible in the state “{DeclarationState(state).label}”."
+        expected = (
+            "The agency concludes only a preliminary declaration or a referred filing."
+            if (state, name, "concluded") in CONDITIONAL_EDGES
+            else wrong_state
         )
+        assert str(refused.value.message) == expected
         assert _footprint(declaration) == before

@@ -7,11 +7,13 @@ attempted by the user authorised to take it, so that a refusal can only be due t
 import datetime
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.utils import timezone
+from guardian.shortcuts import assign_perm
 
 from declarations import rules
 from declarations.models import Notice, NoticeState, RedFlag
-from tests.factories import PositionFactory, make_reviewer
+from tests.factories import PositionFactory, UserFactory, make_reviewer
 from tests.notice_factories import (
     FLAG_REASON,
     NOTICE_TRANSITION_ARGS,
@@ -24,18 +26,31 @@ from tests.notice_factories import (
 from workflow import audit, errors, graphs, notices
 from workflow.models import TransitionLog
 
+User = get_user_model()
+
 # state → {transition: target}; a pair missing here must be refused.
 GRAPH = {
     "draft": {"submit": "submitted"},
     "submitted": {"start_review": "under_review"},
-    "under_review": {"return_for_correction": "returned", "acknowledge": "acknowledged"},
+    "under_review": {"return_for_correction": "returned", "acknowledge": "acknowledged", "refer": "referred"},
     "returned": {"resubmit": "submitted"},
     "acknowledged": {"publish": "published"},
+    "referred": {"conclude": "concluded"},
+    "concluded": {"publish": "published"},
     "published": {},
 }
 
-STATES = ["draft", "submitted", "under_review", "returned", "acknowledged", "published"]
-TRANSITIONS = ["submit", "resubmit", "start_review", "return_for_correction", "acknowledge", "publish"]
+STATES = ["draft", "submitted", "under_review", "returned", "acknowledged", "referred", "concluded", "published"]
+TRANSITIONS = [
+    "submit",
+    "resubmit",
+    "start_review",
+    "return_for_correction",
+    "acknowledge",
+    "refer",
+    "conclude",
+    "publish",
+]
 
 # The role authorised to take each transition (DESIGN §4).
 AUTHORISED_ROLE = {
@@ -44,6 +59,8 @@ AUTHORISED_ROLE = {
     "start_review": "reviewer",
     "return_for_correction": "reviewer",
     "acknowledge": "reviewer",
+    "refer": "reviewer",
+    "conclude": "agency",  # a user with the agency's global review permission: a reviewer too
     "publish": "reviewer",
 }
 
@@ -52,6 +69,7 @@ STAMPED = {
     "submit": "submitted_at",
     "resubmit": "submitted_at",
     "acknowledge": "acknowledged_at",
+    "conclude": "concluded_at",
     "publish": "published_at",
 }
 
@@ -62,13 +80,28 @@ WRONG_STATE = "This action is not possible in the state “{}”."
 
 def _footprint(notice):
     row = Notice.objects.values(
-        "state", "updated_at", "submitted_at", "acknowledged_at", "published_at", "is_late", "resolution"
+        "state",
+        "updated_at",
+        "submitted_at",
+        "acknowledged_at",
+        "concluded_at",
+        "published_at",
+        "is_late",
+        "resolution",
     ).get(pk=notice.pk)
     return {**row, "log_rows": TransitionLog.objects.count(), "red_flags": RedFlag.objects.count()}
 
 
 def _allowed_for(state, role):
-    return [name for name in TRANSITIONS if name in GRAPH[state] and AUTHORISED_ROLE[name] == role]
+    roles = ("reviewer", "agency") if role == "agency" else (role,)
+    return [name for name in TRANSITIONS if name in GRAPH[state] and AUTHORISED_ROLE[name] in roles]
+
+
+def make_agency():
+    """A user with the agency's global notice review permission (its supervisors)."""
+    user = UserFactory()
+    assign_perm("declarations.review_notice", user)
+    return User.objects.get(pk=user.pk)
 
 
 def _new_log_rows(notice, old_ids, *fields):
@@ -95,7 +128,8 @@ def test_each_transition_from_each_state_reaches_its_target_or_is_refused(state,
     position = PositionFactory()
     reviewer = make_reviewer(position.organisation)
     notice = make_notice(state, position=position, reviewer=reviewer)
-    actor = {"filer": position.official.user, "reviewer": reviewer}[AUTHORISED_ROLE[name]]
+    actors = {"filer": position.official.user, "reviewer": reviewer, "agency": make_agency()}
+    actor = actors[AUTHORISED_ROLE[name]]
     before = _footprint(notice)
     old_ids = list(audit.history_for(notice).values_list("pk", flat=True))
     service = notices.NOTICE_TRANSITION_SERVICES[name]
@@ -186,7 +220,7 @@ def test_a_conflict_without_a_recorded_resolution_is_not_acknowledged():
         "A notice declaring a conflict needs a recorded resolution before it is acknowledged."
     )
     assert refused.value.state == "under_review"
-    assert refused.value.allowed == ["return_for_correction"]
+    assert refused.value.allowed == ["return_for_correction", "refer"]
     assert _footprint(notice) == before
 
 
@@ -239,7 +273,7 @@ def test_a_notice_with_an_unresolved_flag_is_not_acknowledged_until_the_flag_is_
     assert refused.value.message == (
         "Every red flag must be resolved with a written reason before the notice is acknowledged."
     )
-    assert refused.value.allowed == ["return_for_correction"]
+    assert refused.value.allowed == ["return_for_correction", "refer"]
     assert _footprint(notice) == before
 
     # when the reviewer resolves the flag with a reason, then acknowledges
@@ -287,9 +321,9 @@ def test_the_available_transitions_leave_out_an_acknowledgement_whose_condition_
     notice = make_notice("under_review", position=position, reviewer=reviewer, **conflict_fields())
 
     # when / then
-    assert notices.available_notice_transitions(notice, reviewer) == ["return_for_correction"]
+    assert notices.available_notice_transitions(notice, reviewer) == ["return_for_correction", "refer"]
     notice.resolution = RESOLUTION
-    assert notices.available_notice_transitions(notice, reviewer) == ["return_for_correction", "acknowledge"]
+    assert notices.available_notice_transitions(notice, reviewer) == ["return_for_correction", "acknowledge", "refer"]
     assert notices.available_notice_transitions(notice, position.official.user) == []
 
 

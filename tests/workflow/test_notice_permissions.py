@@ -10,8 +10,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 
-from declarations.models import Bidder, CommitteeMember, Notice, RedFlag, Tender
-from tests.factories import OrganisationFactory, PositionFactory, UserFactory, make_reviewer
+from declarations.models import Bidder, CommitteeMember, Conclusion, Notice, RedFlag, Tender
+from tests.factories import TRANSITION_ARGS, OrganisationFactory, PositionFactory, UserFactory, make_reviewer
 from tests.notice_factories import (
     FLAG_REASON,
     RESOLUTION,
@@ -52,6 +52,8 @@ NOTICE_MATRIX = {
     "start_review":          (FB,  NF,       OK,      OK,    NF,   NF,  OK,   NF,       NF,    NF),
     "return_for_correction": (FB,  NF,       OK,      OK,    NF,   NF,  OK,   NF,       NF,    NF),
     "acknowledge":           (FB,  NF,       OK,      OK,    NF,   NF,  OK,   NF,       NF,    NF),
+    "refer":                 (FB,  NF,       OK,      OK,    NF,   NF,  OK,   NF,       NF,    NF),
+    "conclude":              (FB,  NF,       FB,      FB,    NF,   NF,  OK,   NF,       NF,    NF),
     "publish":               (FB,  NF,       OK,      OK,    NF,   NF,  OK,   NF,       NF,    NF),
     "record_resolution":     (FB,  NF,       OK,      OK,    NF,   NF,  OK,   NF,       NF,    NF),
     "resolve_flag":          (FB,  NF,       OK,      OK,    NF,   NF,  OK,   NF,       NF,    NF),
@@ -92,6 +94,8 @@ NOTICE_SOURCE = {
     "start_review": "submitted",
     "return_for_correction": "under_review",
     "acknowledge": "under_review",
+    "refer": "under_review",
+    "conclude": "referred",
     "publish": "acknowledged",
     "record_resolution": "under_review",
     "resolve_flag": "under_review",
@@ -102,6 +106,8 @@ NOTICE_TARGET = {
     "start_review": "under_review",
     "return_for_correction": "returned",
     "acknowledge": "acknowledged",
+    "refer": "referred",
+    "conclude": "concluded",
     "publish": "published",
 }
 # The tender state each tender action starts from, and the state it leaves the tender in.
@@ -183,6 +189,8 @@ def _committee_notice(state, tender, users):
     notice = advance_notice_from_submitted(notice, "under_review", reviewer=reviewer)
     if state == "returned":
         notices.notice_return_for_correction(actor=reviewer, notice_id=notice.pk, comment=RETURN_COMMENT)
+    if state == "referred":
+        notices.notice_refer(actor=reviewer, notice_id=notice.pk, **TRANSITION_ARGS["refer"])
     if state in ("acknowledged", "published"):
         notice = _acknowledged(notice, reviewer)
     if state == "published":
@@ -204,7 +212,7 @@ def _notice_action(name, user, notice):
     if name == "resolve_flag":
         flag = notice.red_flags.get()
         return notices.notice_resolve_flag(actor=user, notice_id=notice.pk, flag_id=flag.pk, reason=FLAG_REASON)
-    kwargs = {"comment": RETURN_COMMENT} if name == "return_for_correction" else {}
+    kwargs = {"comment": RETURN_COMMENT} if name == "return_for_correction" else TRANSITION_ARGS.get(name, {})
     return notices.NOTICE_TRANSITION_SERVICES[name](actor=user, notice_id=notice.pk, **kwargs)
 
 
@@ -220,6 +228,7 @@ def _footprint():
             RedFlag.objects.order_by("pk").values_list("pk", "resolved_at", "resolved_by", "resolution_reason")
         ),
         "log_rows": TransitionLog.objects.count(),
+        "conclusions": Conclusion.objects.count(),
         "tenders": list(Tender.objects.order_by("pk").values_list("pk", "state", "updated_at")),
         "bidders": list(Bidder.objects.order_by("pk").values_list("pk", flat=True)),
         "members": list(CommitteeMember.objects.order_by("pk").values_list("pk", "is_recused", "replaced_by")),

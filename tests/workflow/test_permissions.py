@@ -8,12 +8,14 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from declarations.content import sample_content
-from declarations.models import Declaration, DeclarationRevision, Position, PublicSnapshot
+from declarations.models import Conclusion, Declaration, DeclarationRevision, Position, PublicSnapshot
 from tests.factories import (
     TRANSITION_ARGS,
     OrganisationFactory,
     PositionFactory,
     UserFactory,
+    assign_to_agency,
+    make_agency_reviewer,
     make_declaration,
     make_reviewer,
     make_supervisor,
@@ -36,6 +38,7 @@ ROLES = (
     "inactive_reviewer",  # ЭБАТ of the organisation whose account is deactivated
     "relative_reviewer",  # ЭБАТ of the organisation listed as a family member in the declaration
     "own_filing_reviewer",  # ЭБАТ of the organisation acting on their own declaration
+    "agency_reviewer",  # agency reviewer, assigned the declaration once it is referred (only then)
 )
 
 # The state each transition starts from, and where it leads.
@@ -45,6 +48,8 @@ SOURCE = {
     "start_review": "submitted",
     "return_for_correction": "under_review",
     "accept": "under_review",
+    "refer": "under_review",
+    "conclude": "referred",
     "publish": "accepted",
     "withdraw_publication": "published",
     "discard": "draft",
@@ -55,6 +60,8 @@ TARGET = {
     "start_review": "under_review",
     "return_for_correction": "returned",
     "accept": "accepted",
+    "refer": "referred",
+    "conclude": "concluded",
     "publish": "published",
     "withdraw_publication": "withdrawn",
     "discard": "discarded",
@@ -62,15 +69,17 @@ TARGET = {
 
 # fmt: off
 TRANSITION_MATRIX = {
-    #                        filer colleague reviewer parent other anon super superv inactive relative own
-    "submit":                (OK_, NF,       FB,      FB,    NF,   NF,  FB,   FB,    NF,      FB,      OK_),
-    "resubmit":              (OK_, NF,       FB,      FB,    NF,   NF,  FB,   FB,    NF,      FB,      OK_),
-    "start_review":          (FB,  NF,       OK_,     OK_,   NF,   NF,  OK_,  FB,    NF,      FB,      FB),
-    "return_for_correction": (FB,  NF,       OK_,     OK_,   NF,   NF,  OK_,  FB,    NF,      FB,      FB),
-    "accept":                (FB,  NF,       OK_,     OK_,   NF,   NF,  OK_,  FB,    NF,      FB,      FB),
-    "publish":               (FB,  NF,       OK_,     OK_,   NF,   NF,  OK_,  FB,    NF,      FB,      FB),
-    "withdraw_publication":  (FB,  NF,       FB,      FB,    NF,   NF,  OK_,  OK_,   NF,      FB,      FB),
-    "discard":               (OK_, NF,       FB,      FB,    NF,   NF,  FB,   FB,    NF,      FB,      OK_),
+    #                        filer colleague reviewer parent other anon super superv inactive relative own  agency
+    "submit":                (OK_, NF,       FB,      FB,    NF,   NF,  FB,   FB,    NF,      FB,      OK_, NF),
+    "resubmit":              (OK_, NF,       FB,      FB,    NF,   NF,  FB,   FB,    NF,      FB,      OK_, NF),
+    "start_review":          (FB,  NF,       OK_,     OK_,   NF,   NF,  OK_,  FB,    NF,      FB,      FB,  NF),
+    "return_for_correction": (FB,  NF,       OK_,     OK_,   NF,   NF,  OK_,  FB,    NF,      FB,      FB,  NF),
+    "accept":                (FB,  NF,       OK_,     OK_,   NF,   NF,  OK_,  FB,    NF,      FB,      FB,  NF),
+    "refer":                 (FB,  NF,       OK_,     OK_,   NF,   NF,  OK_,  FB,    NF,      FB,      FB,  NF),
+    "conclude":              (FB,  NF,       FB,      FB,    NF,   NF,  OK_,  FB,    NF,      FB,      FB,  OK_),
+    "publish":               (FB,  NF,       OK_,     OK_,   NF,   NF,  OK_,  FB,    NF,      FB,      FB,  NF),
+    "withdraw_publication":  (FB,  NF,       FB,      FB,    NF,   NF,  OK_,  OK_,   NF,      FB,      FB,  NF),
+    "discard":               (OK_, NF,       FB,      FB,    NF,   NF,  FB,   FB,    NF,      FB,      OK_, NF),
 }
 
 # For a submitted declaration: (get_visible_declaration succeeds, in visible_declarations, in review_queue_for)
@@ -86,6 +95,7 @@ READ_MATRIX = {
     "inactive_reviewer":   (False, False, False),
     "relative_reviewer":   (True,  True,  False),
     "own_filing_reviewer": (True,  True,  False),
+    "agency_reviewer":     (False, False, False),
 }
 # fmt: on
 
@@ -118,6 +128,7 @@ def _world(state, role):
         "inactive_reviewer": make_reviewer(organisation),
         "relative_reviewer": make_reviewer(organisation),
         "own_filing_reviewer": make_reviewer(organisation),
+        "agency_reviewer": make_agency_reviewer(),
     }
     if role == "own_filing_reviewer":
         position = Position.objects.get(official__user=users["own_filing_reviewer"])
@@ -129,6 +140,8 @@ def _world(state, role):
     declaration = make_declaration(
         state, position=position, reviewer=path_reviewer, supervisor=supervisor, content=content
     )
+    if state == "referred":
+        assign_to_agency(declaration, supervisor=supervisor, agency=users["agency_reviewer"])
     _deactivated(users["inactive_reviewer"])
     return declaration, users[role]
 
@@ -140,6 +153,7 @@ def _footprint(declaration):
         "log_rows": TransitionLog.objects.count(),
         "revisions": DeclarationRevision.objects.count(),
         "snapshots": PublicSnapshot.objects.count(),
+        "conclusions": Conclusion.objects.count(),
     }
 
 

@@ -887,6 +887,6 @@ def test_available_transitions_lists_what_the_user_may_do_now():
     reviewer = make_reviewer(position.organisation)
     declaration = make_declaration("under_review", position=position, reviewer=reviewer)
 
-    assert services.available_transitions(declaration, reviewer) == ["return_for_correction", "accept"]
+    assert services.available_transitions(declaration, reviewer) == ["return_for_correction", "accept", "refer"]
     assert services.available_transitions(declaration, position.official.user) == []
     assert policies.review_queue_for(reviewer).get().pk == declaration.pk
