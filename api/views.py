@@ -352,6 +352,9 @@ NOTICE_TRANSITION_VIEWS: dict[str, type[APIView]] = {
     "publish": _notice_transition_view(
         "publish", s.EmptySerializer, "Publish an acknowledged notice, or one the agency found no violation in."
     ),
+    "withdraw_publication": _notice_transition_view(
+        "withdraw_publication", s.ReasonSerializer, "Withdraw a published notice, leaving a tombstone."
+    ),
 }
 
 

@@ -29,6 +29,7 @@ from tests.factories import (
     assign_to_agency,
     make_declaration,
     make_reviewer,
+    make_supervisor,
 )
 from workflow import notices, tenders
 
@@ -86,12 +87,20 @@ NOTICE_PATH: dict[str, list[tuple[str, str]]] = {
         ("acknowledge", "reviewer"),
         ("publish", "reviewer"),
     ],
+    N.WITHDRAWN: [
+        ("submit", "filer"),
+        ("start_review", "reviewer"),
+        ("acknowledge", "reviewer"),
+        ("publish", "reviewer"),
+        ("withdraw_publication", "supervisor"),
+    ],
 }
 
 NOTICE_TRANSITION_ARGS: dict[str, dict[str, Any]] = {
     "return_for_correction": {"comment": RETURN_COMMENT},
     "refer": TRANSITION_ARGS["refer"],
     "conclude": TRANSITION_ARGS["conclude"],
+    "withdraw_publication": TRANSITION_ARGS["withdraw_publication"],
 }
 
 
@@ -109,6 +118,8 @@ def advance_notice(notice: Notice, state: str, *, reviewer: Any = None) -> Notic
     if reviewer is None and any(role == "reviewer" for _name, role in steps):
         reviewer = make_reviewer(notice.organisation)
     actors = {"filer": notice.filer, "reviewer": reviewer}
+    if any(role == "supervisor" for _name, role in steps):
+        actors["supervisor"] = make_supervisor()
     for name, role in steps:
         if role == "agency" and role not in actors:
             actors["agency"] = assign_to_agency(notice)

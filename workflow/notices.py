@@ -42,6 +42,7 @@ NOTICE_TRANSITIONS = (
     "refer",
     "conclude",
     "publish",
+    "withdraw_publication",
 )
 EDITABLE_STATES = (NoticeState.DRAFT, NoticeState.RETURNED)
 TEXT_FIELDS = {
@@ -297,6 +298,21 @@ def notice_publish(*, actor: Any, notice_id: Any) -> Notice:
     return _run(actor=actor, notice_id=notice_id, name="publish", prepare=prepare, after=_write_snapshot)
 
 
+def notice_withdraw_publication(*, actor: Any, notice_id: Any, reason: Any) -> Notice:
+    """The agency withdraws a published notice; its public record becomes a tombstone with the date and reason."""
+
+    def prepare(notice: Notice, now: datetime.datetime) -> TransitionInput:
+        return TransitionInput(
+            comment=clean_text(reason, field="reason", required=True, message=errors.REASON_REQUIRED)
+        )
+
+    def tombstone(notice: Notice, now: datetime.datetime) -> None:
+        text = clean_text(reason, field="reason", required=True, message=errors.REASON_REQUIRED)
+        PublicSnapshot.objects.filter(notice=notice).update(withdrawn_at=now, withdrawal_reason=text)
+
+    return _run(actor=actor, notice_id=notice_id, name="withdraw_publication", prepare=prepare, after=tombstone)
+
+
 def _write_snapshot(notice: Notice, now: datetime.datetime) -> None:
     """The notice's public record: its public fields and the agency's public conclusion, if any."""
     seat_name = (
@@ -414,4 +430,5 @@ NOTICE_TRANSITION_SERVICES: dict[str, Any] = {
     "refer": notice_refer,
     "conclude": notice_conclude,
     "publish": notice_publish,
+    "withdraw_publication": notice_withdraw_publication,
 }

@@ -64,6 +64,7 @@ class NoticeState(models.TextChoices):
     REFERRED = "referred", _("Referred to the agency")
     CONCLUDED = "concluded", _("Concluded by the agency")
     PUBLISHED = "published", _("Published")
+    WITHDRAWN = "withdrawn", _("Publication withdrawn")
 
 
 N = NoticeState
@@ -189,6 +190,10 @@ class Notice(FSMModelMixin, models.Model):
     def publish(self, *, at: Any) -> None:
         """The acknowledged notice, or a referred one the agency found no violation in, is published."""
         self.published_at = at
+
+    @transition(field=state, source=N.PUBLISHED, target=N.WITHDRAWN, permission=rules.can_withdraw_publication)
+    def withdraw_publication(self) -> None:
+        """The agency withdraws the publication; a tombstone with the reason stays public."""
 
 
 class RedFlagKind(models.TextChoices):

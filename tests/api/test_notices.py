@@ -76,10 +76,15 @@ GRAPH = {
     "acknowledge": (N.UNDER_REVIEW, N.ACKNOWLEDGED, "reviewer"),
     "refer": (N.UNDER_REVIEW, N.REFERRED, "reviewer"),
     "publish": (N.ACKNOWLEDGED, N.PUBLISHED, "reviewer"),
+    "withdraw_publication": (N.PUBLISHED, N.WITHDRAWN, "supervisor"),
 }
 # Transitions with a second source (``conclude``, the agency's, is in tests/api/test_referrals.py).
 OTHER_SOURCES = {"publish": (N.CONCLUDED,)}
-BODIES = {"return_for_correction": {"comment": RETURN_COMMENT}, "refer": TRANSITION_ARGS["refer"]}
+BODIES = {
+    "return_for_correction": {"comment": RETURN_COMMENT},
+    "refer": TRANSITION_ARGS["refer"],
+    "withdraw_publication": TRANSITION_ARGS["withdraw_publication"],
+}
 
 # What each role may do in each state: the ``available_transitions`` every payload carries.
 AVAILABLE = {
@@ -90,7 +95,8 @@ AVAILABLE = {
     N.ACKNOWLEDGED: {"filer": [], "reviewer": ["publish"], "supervisor": []},
     N.REFERRED: {"filer": [], "reviewer": [], "supervisor": []},
     N.CONCLUDED: {"filer": [], "reviewer": ["publish"], "supervisor": []},
-    N.PUBLISHED: {"filer": [], "reviewer": [], "supervisor": []},
+    N.PUBLISHED: {"filer": [], "reviewer": [], "supervisor": ["withdraw_publication"]},
+    N.WITHDRAWN: {"filer": [], "reviewer": [], "supervisor": []},
 }
 
 

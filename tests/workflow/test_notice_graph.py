@@ -13,7 +13,7 @@ from guardian.shortcuts import assign_perm
 
 from declarations import rules
 from declarations.models import Notice, NoticeState, RedFlag
-from tests.factories import PositionFactory, UserFactory, make_reviewer
+from tests.factories import PositionFactory, UserFactory, make_reviewer, make_supervisor
 from tests.notice_factories import (
     FLAG_REASON,
     NOTICE_TRANSITION_ARGS,
@@ -37,10 +37,21 @@ GRAPH = {
     "acknowledged": {"publish": "published"},
     "referred": {"conclude": "concluded"},
     "concluded": {"publish": "published"},
-    "published": {},
+    "published": {"withdraw_publication": "withdrawn"},
+    "withdrawn": {},
 }
 
-STATES = ["draft", "submitted", "under_review", "returned", "acknowledged", "referred", "concluded", "published"]
+STATES = [
+    "draft",
+    "submitted",
+    "under_review",
+    "returned",
+    "acknowledged",
+    "referred",
+    "concluded",
+    "published",
+    "withdrawn",
+]
 TRANSITIONS = [
     "submit",
     "resubmit",
@@ -50,6 +61,7 @@ TRANSITIONS = [
     "refer",
     "conclude",
     "publish",
+    "withdraw_publication",
 ]
 
 # The role authorised to take each transition (DESIGN §4).
@@ -62,6 +74,7 @@ AUTHORISED_ROLE = {
     "refer": "reviewer",
     "conclude": "agency",  # a user with the agency's global review permission: a reviewer too
     "publish": "reviewer",
+    "withdraw_publication": "supervisor",
 }
 
 # The timestamp each successful transition sets.
@@ -128,7 +141,12 @@ def test_each_transition_from_each_state_reaches_its_target_or_is_refused(state,
     position = PositionFactory()
     reviewer = make_reviewer(position.organisation)
     notice = make_notice(state, position=position, reviewer=reviewer)
-    actors = {"filer": position.official.user, "reviewer": reviewer, "agency": make_agency()}
+    actors = {
+        "filer": position.official.user,
+        "reviewer": reviewer,
+        "agency": make_agency(),
+        "supervisor": make_supervisor(),
+    }
     actor = actors[AUTHORISED_ROLE[name]]
     before = _footprint(notice)
     old_ids = list(audit.history_for(notice).values_list("pk", flat=True))

@@ -10,7 +10,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 
-from declarations.models import Bidder, CommitteeMember, Conclusion, Notice, RedFlag, Tender
+from declarations.models import Bidder, CommitteeMember, Conclusion, Notice, PublicSnapshot, RedFlag, Tender
 from tests.factories import TRANSITION_ARGS, OrganisationFactory, PositionFactory, UserFactory, make_reviewer
 from tests.notice_factories import (
     FLAG_REASON,
@@ -55,6 +55,7 @@ NOTICE_MATRIX = {
     "refer":                 (FB,  NF,       OK,      OK,    NF,   NF,  OK,   NF,       NF,    NF),
     "conclude":              (FB,  NF,       FB,      FB,    NF,   NF,  OK,   NF,       NF,    NF),
     "publish":               (FB,  NF,       OK,      OK,    NF,   NF,  OK,   NF,       NF,    NF),
+    "withdraw_publication":  (FB,  NF,       FB,      FB,    NF,   NF,  OK,   NF,       NF,    NF),
     "record_resolution":     (FB,  NF,       OK,      OK,    NF,   NF,  OK,   NF,       NF,    NF),
     "resolve_flag":          (FB,  NF,       OK,      OK,    NF,   NF,  OK,   NF,       NF,    NF),
 }
@@ -97,6 +98,7 @@ NOTICE_SOURCE = {
     "refer": "under_review",
     "conclude": "referred",
     "publish": "acknowledged",
+    "withdraw_publication": "published",
     "record_resolution": "under_review",
     "resolve_flag": "under_review",
 }
@@ -109,6 +111,7 @@ NOTICE_TARGET = {
     "refer": "referred",
     "conclude": "concluded",
     "publish": "published",
+    "withdraw_publication": "withdrawn",
 }
 # The tender state each tender action starts from, and the state it leaves the tender in.
 TENDER_SOURCE = {
@@ -229,6 +232,7 @@ def _footprint():
         ),
         "log_rows": TransitionLog.objects.count(),
         "conclusions": Conclusion.objects.count(),
+        "snapshots": list(PublicSnapshot.objects.order_by("pk").values_list("pk", "withdrawn_at", "withdrawal_reason")),
         "tenders": list(Tender.objects.order_by("pk").values_list("pk", "state", "updated_at")),
         "bidders": list(Bidder.objects.order_by("pk").values_list("pk", flat=True)),
         "members": list(CommitteeMember.objects.order_by("pk").values_list("pk", "is_recused", "replaced_by")),

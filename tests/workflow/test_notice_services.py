@@ -8,8 +8,8 @@ import datetime
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from declarations.models import Notice, NoticeCategory, RedFlag
-from tests.factories import OrganisationFactory, PositionFactory, make_reviewer
+from declarations.models import Notice, NoticeCategory, PublicSnapshot, RedFlag
+from tests.factories import OrganisationFactory, PositionFactory, make_reviewer, make_supervisor
 from tests.notice_factories import (
     FLAG_REASON,
     RESOLUTION,
@@ -633,3 +633,57 @@ def test_the_reviewer_returns_a_notice_and_the_filer_corrects_it():
         ("start_review", ""),
         ("acknowledge", RESOLUTION),
     ]
+
+
+# --- Publication ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_published_notice_has_a_public_record_and_its_withdrawal_leaves_a_tombstone():
+    # given a published notice with private details
+    position = PositionFactory()
+    reviewer = make_reviewer(position.organisation)
+    notice = make_notice(
+        "published",
+        position=position,
+        reviewer=reviewer,
+        counterparty_name="Говь-Алт ХХК",
+        counterparty_register_number="2345678",
+    )
+    snapshot = PublicSnapshot.objects.get(notice=notice)
+
+    # then its public record holds the public fields only, hashed
+    assert (snapshot.kind, snapshot.official_name, snapshot.position_title, snapshot.year) == (
+        "notice",
+        position.official.full_name,
+        position.title,
+        notice.action_date.year,
+    )
+    assert snapshot.content == {
+        "category": "contract",
+        "title": notice.title,
+        "reference_number": notice.reference_number,
+        "action_date": notice.action_date.isoformat(),
+        "counterparty_name": "Говь-Алт ХХК",
+        "outcome": "no_conflict",
+        "proposed_handling": "",
+        "is_late": False,
+        "is_supplementary": False,
+    }
+    assert (snapshot.conclusion, snapshot.content_hash) == ({}, snapshot.compute_hash())
+
+    # when a supervisor withdraws it without a reason, nothing changes
+    supervisor = make_supervisor()
+    with pytest.raises(errors.InvalidInput):
+        notices.notice_withdraw_publication(actor=supervisor, notice_id=notice.pk, reason=" ")
+    assert PublicSnapshot.objects.get(pk=snapshot.pk).withdrawn_at is None
+
+    # when with a reason
+    notices.notice_withdraw_publication(actor=supervisor, notice_id=notice.pk, reason="Шүүхийн шийдвэрээр.")
+
+    # then the record stays, as a tombstone
+    stored = PublicSnapshot.objects.get(pk=snapshot.pk)
+    assert Notice.objects.get(pk=notice.pk).state == "withdrawn"
+    assert stored.withdrawal_reason == "Шүүхийн шийдвэрээр."
+    assert stored.withdrawn_at is not None
+    assert stored.content == snapshot.content
