@@ -20,7 +20,13 @@ from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import generics, serializers
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.permissions import AllowAny, BasePermission
@@ -222,9 +228,11 @@ class RegisterRecordView(PublicRegisterView):
     """One published record; a withdrawn one is a tombstone without its content."""
 
     @extend_schema(
-        summary="One record of the public register.", responses={200: RegisterRecordSerializer, 404: NOT_FOUND}
+        summary="One record of the public register.",
+        parameters=[OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The record's id.")],
+        responses={200: RegisterRecordSerializer, 404: NOT_FOUND},
     )
-    def get(self, request: Request, pk: int) -> Response:
+    def get(self, request: Request, pk: str) -> Response:
         record = register.get_public_record(pk)
         response = Response(RegisterRecordSerializer(record, context={"request": request}).data)
         patch_cache_control(response, public=True, max_age=MAX_AGE)
@@ -319,7 +327,9 @@ class RegisterCsvExportView(RegisterExportView):
     @extend_schema(
         operation_id="register_export_csv",
         summary="Download the public register as CSV.",
-        description=_EXPORT_DESCRIPTION + " `content` and `conclusion` are compact JSON; an empty cell is null.",
+        description=_EXPORT_DESCRIPTION
+        + " `content` and `conclusion` are compact JSON; an empty `corrects_id`, `withdrawn_at`, `content` or"
+        " `conclusion` cell is null.",
         responses={(200, CSV_MEDIA_TYPE): OpenApiResponse(OpenApiTypes.STR), 304: NOT_MODIFIED},
     )
     def get(self, request: Request) -> HttpResponseBase:

@@ -89,7 +89,8 @@ urlpatterns = [
     path("register/", RegisterListView.as_view(), name="register-list"),
     path("register/export.csv", RegisterCsvExportView.as_view(), name="register-export-csv"),
     path("register/export.jsonl", RegisterJsonlExportView.as_view(), name="register-export-jsonl"),
-    path("register/<int:pk>/", RegisterRecordView.as_view(), name="register-detail"),
+    # Any id, numeric or not, is the register's to answer (404), not the catch-all's (401 for a visitor).
+    path("register/<str:pk>/", RegisterRecordView.as_view(), name="register-detail"),
     # Last: any other address ending in a slash (a non-numeric id, an unknown action) gets the API's JSON
     # 404; an address without the slash still gets CommonMiddleware's redirect to it.
     re_path(r"^(?:.*/)?$", views.NotFoundView.as_view(), name="not-found"),

@@ -14,6 +14,7 @@ from django import forms
 from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
@@ -241,7 +242,7 @@ def conclusion_entries(conclusion: dict[str, Any]) -> list[Entry]:
             value = _label(ConclusionFinding, value)
         elif name == "concluded_at":
             value = parse_datetime(value) if isinstance(value, str) else value
-            value = value.date() if isinstance(value, datetime.datetime) else value
+            value = timezone.localtime(value).date() if isinstance(value, datetime.datetime) else value
         entries.append(Entry(label=_verbose_name(Conclusion, name), value=value))
     return entries
 

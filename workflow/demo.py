@@ -1024,6 +1024,7 @@ class DemoSummary:
     log_rows: int
     companies_self: int
     companies_family: int
+    nominations: dict[str, int] = field(default_factory=dict)
 
     def lines(self) -> list[str]:
         states = ", ".join(f"{state} {count}" for state, count in self.declarations.items())
@@ -1037,6 +1038,9 @@ class DemoSummary:
             f"  corrections: {self.corrections}; revisions: {self.revisions}; public snapshots: {self.snapshots}; "
             f"transition log rows: {self.log_rows}",
             f"  declared companies: {self.companies_self} own, {self.companies_family} of family members",
+            f"  nominations: {sum(self.nominations.values())} ("
+            + ", ".join(f"{state}: {count}" for state, count in self.nominations.items() if count)
+            + ")",
         ]
 
 
@@ -1053,7 +1057,9 @@ def load_demo(*, officials: int = DEFAULT_OFFICIALS, seed: int = DEFAULT_SEED) -
     User = get_user_model()  # noqa: N806
     taken = sorted(
         User.objects.filter(
-            username__in=[p.username for p in plan.people] + [ADMIN_USERNAME, SUPERVISOR_USERNAME]
+            username__in=[p.username for p in plan.people]
+            + [nomination.person.email for nomination in plan.nominations]
+            + [ADMIN_USERNAME, SUPERVISOR_USERNAME, AGENCY_USERNAME]
         ).values_list("username", flat=True)
     )
     if taken:
@@ -1076,6 +1082,7 @@ class _Loader:
         self.positions: dict[str, Position] = {}
         self.reviewers: dict[int, list[Any]] = {}  # organisation id → its ЭБАТ users, in plan order
         self.supervisor: Any = None
+        self.agency: Any = None
 
     def load(self) -> None:
         self.create_organisations()
@@ -1085,6 +1092,37 @@ class _Loader:
             for planned in person.declarations:
                 self.file(person, planned)
         self.create_tender_and_notices()
+        self.create_nominations()
+
+    def create_nominations(self) -> None:
+        """The HR officer's nominees: one whose ХАСУМ waits for the agency reviewer, one concluded and published."""
+        hr = self.users[HR_USERNAME]
+        root = self.organisations[ROOT_CODE]
+        for planned in self.plan.nominations:
+            person = planned.person
+            nomination = nominations.nomination_create(
+                actor=hr,
+                organisation=root,
+                full_name=person.full_name,
+                register_number=person.register_number,
+                email=person.email,
+                position_title=planned.title,
+            )
+            nominee = nomination.nominee.user
+            draft = nominations.preliminary_create(actor=nominee, nomination_id=nomination.pk)
+            services.declaration_update_content(actor=nominee, declaration_id=draft.pk, content=planned.content)
+            services.declaration_submit(actor=nominee, declaration_id=draft.pk)
+            self.assign_to_agency(draft.pk)
+            if planned.state == S.SUBMITTED:
+                continue
+            services.declaration_start_review(actor=self.agency, declaration_id=draft.pk)
+            services.declaration_conclude(actor=self.agency, declaration_id=draft.pk, **PRELIMINARY_CONCLUSION)
+            services.declaration_publish(actor=self.agency, declaration_id=draft.pk)
+
+    def assign_to_agency(self, pk: int) -> None:
+        """The supervisor assigns the filing to the agency reviewer (whose cached scope is then renewed)."""
+        referrals.assign_reviewer(actor=self.supervisor, model=Declaration, filing_id=pk, reviewer_id=self.agency.pk)
+        policies.forget_cached_scope(self.agency)
 
     def create_tender_and_notices(self) -> None:
         """A tender whose committee is declaring, with a red flag to review, and an ordinary late notice."""
@@ -1172,6 +1210,13 @@ class _Loader:
                 last_name=supervisor_patronymic,
                 password=password,
             ),
+            User(
+                username=AGENCY_USERNAME,
+                email=f"{AGENCY_USERNAME}@iaac.{EMAIL_DOMAIN}",
+                first_name=self.plan.agency_name[0],
+                last_name=self.plan.agency_name[1],
+                password=password,
+            ),
         ]
         users += [
             User(
@@ -1190,10 +1235,14 @@ class _Loader:
         self.supervisor.user_permissions.add(
             *Permission.objects.filter(
                 content_type__app_label="declarations",
-                codename__in=["view_all_declarations", "withdraw_publication"],
+                codename__in=["view_all_declarations", "withdraw_publication", "assign_reviewers"],
             )
         )
         self.supervisor = User.objects.get(pk=self.supervisor.pk)  # no stale permission cache
+        self.users[AGENCY_USERNAME].user_permissions.add(
+            Permission.objects.get(content_type__app_label="declarations", codename="agency_review")
+        )
+        self.agency = User.objects.get(pk=self.users[AGENCY_USERNAME].pk)
         Official.objects.bulk_create(
             Official(
                 user=self.users[person.username],
@@ -1239,6 +1288,7 @@ class _Loader:
         }
 
     def grant_reviewers(self) -> None:
+        policies.grant_hr_officer(organisation=self.organisations[ROOT_CODE], user=self.users[HR_USERNAME])
         for person in self.plan.people:
             if person.reviews:
                 organisation = self.organisations[person.reviews]
@@ -1286,6 +1336,12 @@ class _Loader:
         services.declaration_start_review(actor=reviewer, declaration_id=pk)
         if target == S.UNDER_REVIEW:
             return
+        if target in (S.REFERRED, S.CONCLUDED):
+            services.declaration_refer(actor=reviewer, declaration_id=pk, reason=REFERRAL_REASON)
+            if target == S.CONCLUDED:
+                self.assign_to_agency(pk)
+                services.declaration_conclude(actor=self.agency, declaration_id=pk, **REFERRAL_CONCLUSION)
+            return
         if target == S.RETURNED:
             services.declaration_return_for_correction(
                 actor=reviewer,
@@ -1314,6 +1370,7 @@ class _Loader:
 def summarise(*, seed: int, seconds: float) -> DemoSummary:
     by_state = Counter(Declaration.objects.values_list("state", flat=True))
     companies = Counter(DeclaredCompany.objects.values_list("holder", flat=True))
+    by_nomination_state = Counter(Nomination.objects.values_list("state", flat=True))
     return DemoSummary(
         seed=seed,
         seconds=seconds,
@@ -1330,6 +1387,7 @@ def summarise(*, seed: int, seconds: float) -> DemoSummary:
         log_rows=TransitionLog.objects.count(),
         companies_self=companies.get(CompanyHolder.SELF, 0),
         companies_family=companies.get(CompanyHolder.FAMILY, 0),
+        nominations={state: by_nomination_state.get(state, 0) for state in NominationState.values},
     )
 
 

@@ -12,14 +12,12 @@ from __future__ import annotations
 
 import datetime
 import re
-import uuid
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -75,7 +73,7 @@ NOMINEE_REGISTERED_MEANWHILE = _(
 START_BEFORE_NOMINATION = _("The appointment cannot start before the nomination was registered (%(date)s).")
 INVITED_AS_NOMINEE = _(
     "You were nominated for the post of {title} in {organisation}. Before the appointment you file a preliminary "
-    "declaration of private interests (ХАСУМ). Your user name is {username}."
+    "declaration of private interests (ХАСУМ)."
 )
 
 
@@ -118,7 +116,8 @@ def _clean_nominee_fields(
         try:
             cleaned[name] = clean_value(spec, values[name], today=today)
         except ValidationError as invalid:
-            problems[name] = list(invalid.messages)
+            # The lazy messages themselves, so they render in the language of the answer.
+            problems[name] = [error.message for error in invalid.error_list]
     try:
         cleaned["email"] = _clean_email(email)
     except errors.InvalidInput as invalid:
@@ -145,18 +144,6 @@ def _clean_email(value: Any) -> str:
     return str(User.objects.normalize_email(address))
 
 
-def _accounts_with_address(address: str) -> Any:
-    """Accounts that already answer to the address, as their e-mail or as their user name."""
-    return User.objects.filter(Q(email__iexact=address) | Q(username__iexact=address))
-
-
-def _username_for(address: str) -> str:
-    """A nominee signs in with their e-mail address; one too long for a user name gets a generated one."""
-    username = address.lower()
-    max_length = User._meta.get_field("username").max_length or 150
-    return username if len(username) <= max_length else f"nominee-{uuid.uuid4().hex[:12]}"
-
-
 def _nominee(*, full_name: str, register_number: str, email: str) -> Official:
     """The official nominated: an existing one with that registration number, or a new person.
 
@@ -168,16 +155,16 @@ def _nominee(*, full_name: str, register_number: str, email: str) -> Official:
     """
     official = Official.objects.select_related("user").filter(register_number=register_number).first()
     if official is not None:
-        if _accounts_with_address(email).exclude(pk=official.user_id).exists():
+        if invitations.accounts_answering_to(email).exclude(pk=official.user_id).exists():
             raise errors.InvalidInput({"email": [EMAIL_OF_ANOTHER_ACCOUNT]})
         if official.user.email and official.user.email.lower() != email.lower():
             raise errors.InvalidInput({"email": [EMAIL_NOT_THE_OFFICIALS]})
         return official
-    if _accounts_with_address(email).exists():
+    if invitations.accounts_answering_to(email).exists():
         raise errors.InvalidInput({"email": [EMAIL_OF_ANOTHER_ACCOUNT]})
     try:
         with transaction.atomic():
-            user = User.objects.create_user(username=_username_for(email), email=email)
+            user = User.objects.create_user(username=invitations.username_for(email), email=email)
             return Official.objects.create(user=user, full_name=full_name, register_number=register_number)
     except IntegrityError:
         raise errors.StateConflict(NOMINEE_REGISTERED_MEANWHILE) from None
@@ -229,7 +216,6 @@ def nomination_create(
             INVITED_AS_NOMINEE,
             title=title,
             organisation=organisation.name,
-            username=nominee.user.get_username(),
         ),
     )
     return nomination

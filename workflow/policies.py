@@ -25,6 +25,7 @@ from declarations.models import (
     DeclarationGroupObjectPermission,
     DeclarationState,
     DeclarationUserObjectPermission,
+    Nomination,
     Notice,
     NoticeGroupObjectPermission,
     NoticeState,
@@ -39,6 +40,7 @@ from declarations.models import (
 from declarations.rules import (
     AGENCY_REVIEW_PERMISSION,
     MANAGE_COMMITTEE_PERMISSION,
+    MANAGE_NOMINATIONS_PERMISSION,
     PRELIMINARY,
     REVIEW_NOTICE_PERMISSION,
     REVIEW_PERMISSION,
@@ -495,8 +497,6 @@ def forget_cached_scope(user: Any) -> None:
 # --- Nominations ------------------------------------------------------------------------------------
 # Imported here, not at the top, because this section was appended while the module's head was being
 # edited in parallel; move them up when the two are merged.
-from declarations.models import Nomination  # noqa: E402
-from declarations.rules import MANAGE_NOMINATIONS_PERMISSION  # noqa: E402
 
 
 def _managed_organisation_ids(user: Any) -> QuerySet[Any]:

@@ -25,6 +25,7 @@ from declarations.models import (
     Conclusion,
     Declaration,
     Nomination,
+    NominationState,
     Notice,
 )
 from declarations.rules import PRELIMINARY, filer_user_id
@@ -90,8 +91,10 @@ def conclude_prepare(
     def after(filing: Model, now: datetime.datetime) -> None:
         target: dict[str, Any] = {"notice": filing} if isinstance(filing, Notice) else {"declaration": filing}
         Conclusion.objects.create(**target, **written, author=actor, concluded_at=now)
-        if isinstance(filing, Declaration) and filing.nomination_id is not None:
-            nomination_id = filing.nomination_id
+        nomination = filing.nomination if isinstance(filing, Declaration) else None
+        # A withdrawn nomination stays withdrawn: the conclusion is still written and published.
+        if nomination is not None and nomination.state == NominationState.DECLARED:
+            nomination_id = nomination.pk
             transitions.run_transition(
                 fetch_locked=lambda: Nomination.objects.select_for_update().get(pk=nomination_id),
                 name="record_conclusion",

@@ -7,7 +7,6 @@ every member for a supplementary notice, because a new bidder can create a confl
 from __future__ import annotations
 
 import datetime
-import uuid
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -192,7 +191,7 @@ def _external_account(tender: Tender, email: Any) -> Any:
         validate_email(address)
     except ValidationError:
         raise errors.InvalidInput({"email": [EMAIL_INVALID]}) from None
-    accounts = list(User.objects.filter(email__iexact=address)[:2])
+    accounts = list(invitations.accounts_answering_to(address)[:2])
     external = [
         account
         for account in accounts
@@ -202,9 +201,7 @@ def _external_account(tender: Tender, email: Any) -> Any:
     if accounts and not external:
         raise errors.InvalidInput({"email": [EMAIL_OF_ANOTHER_ACCOUNT]})
     user = (
-        external[0]
-        if external
-        else User.objects.create_user(username=f"external-{uuid.uuid4().hex[:12]}", email=address)
+        external[0] if external else User.objects.create_user(username=invitations.username_for(address), email=address)
     )
     invitations.invite_after_commit(
         user,

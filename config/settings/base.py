@@ -171,6 +171,8 @@ SPECTACULAR_SETTINGS = {
         "RedFlagKindEnum": "declarations.models.notices.RedFlagKind",
         "TenderStateEnum": "declarations.models.tenders.TenderState",
         "MemberKindEnum": "declarations.models.tenders.MemberKind",
+        "NominationStateEnum": "declarations.models.nominations.NominationState",
+        "ConclusionFindingEnum": "declarations.models.nominations.ConclusionFinding",
     },
 }
 

@@ -14,10 +14,12 @@ from django.db.models import Model
 from declarations.content import family_register_numbers
 from declarations.models import (
     CompanyHolder,
+    Conclusion,
     Declaration,
     DeclarationRevision,
     DeclarationState,
     DeclaredCompany,
+    Nomination,
     Official,
     Organisation,
     OrganisationKind,
@@ -25,13 +27,15 @@ from declarations.models import (
     PublicSnapshot,
     canonical_hash,
 )
-from workflow import audit, demo, policies
+from workflow import audit, demo, nominations, policies, referrals
 from workflow.models import TransitionLog
 
 User = get_user_model()
 S = DeclarationState
 SEED = 7
 OFFICIALS = 30
+# The nominees are officials too (without a position until appointed).
+NOMINEES = len(demo.NOMINATIONS)
 
 
 def load(*args: str) -> str:
@@ -56,6 +60,7 @@ def counts() -> dict[str, int]:
         DeclarationRevision,
         PublicSnapshot,
         TransitionLog,
+        Nomination,
     ]
     return {model.__name__: model._default_manager.count() for model in models}
 
@@ -77,7 +82,8 @@ class TestLoadedDemo:
         assert "Demo data loaded" in loaded
         for state in S.values:
             assert re.search(rf"\b{state} [1-9]\d*\b", loaded), state
-        assert Official.objects.count() == OFFICIALS
+        assert "nominations: 2 (declared: 1, concluded: 1)" in loaded
+        assert Official.objects.count() == OFFICIALS + NOMINEES
 
     def test_a_tender_is_declaring_with_a_flagged_notice_and_a_late_notice_exists(self):
         from declarations.models import Notice, RedFlag, Tender
@@ -109,11 +115,14 @@ class TestLoadedDemo:
 
     def test_officials_have_valid_unique_register_numbers_and_positions(self):
         numbers = list(Official.objects.values_list("register_number", flat=True))
-        assert len(numbers) == len(set(numbers)) == OFFICIALS
+        assert len(numbers) == len(set(numbers)) == OFFICIALS + NOMINEES
         assert all(re.fullmatch(r"[А-ЯЁӨҮ]{2}[0-9]{8}", number) for number in numbers)
         assert Position.objects.filter(declaration_required=False).exists()
         assert Position.objects.filter(declaration_required=True).count() > OFFICIALS // 2
-        assert not Official.objects.filter(user__username__in=[demo.ADMIN_USERNAME, demo.SUPERVISOR_USERNAME]).exists()
+        assert not Official.objects.filter(
+            user__username__in=[demo.ADMIN_USERNAME, demo.SUPERVISOR_USERNAME, demo.AGENCY_USERNAME]
+        ).exists()
+        assert Official.objects.filter(positions__isnull=True).count() == NOMINEES
         # Nobody is listed as a family member of another official (the reviewer separation rule stays quiet).
         assert not any(
             family_register_numbers(declaration.content) & set(numbers) for declaration in Declaration.objects.all()
@@ -132,7 +141,7 @@ class TestLoadedDemo:
         withdrawn = PublicSnapshot.objects.get(declaration__state=S.WITHDRAWN)
         assert withdrawn.withdrawn_at is not None
         assert withdrawn.withdrawal_reason
-        assert {"annual", "appointment", "significant_change"} == set(
+        assert {"annual", "appointment", "significant_change", "preliminary"} == set(
             Declaration.objects.values_list("kind", flat=True)
         )
         assert {2024, 2025} <= set(Declaration.objects.values_list("year", flat=True))
@@ -147,7 +156,12 @@ class TestLoadedDemo:
         supervisor = User.objects.get(username=demo.SUPERVISOR_USERNAME)
         assert supervisor.has_perm("declarations.view_all_declarations")
         assert supervisor.has_perm("declarations.withdraw_publication")
+        assert supervisor.has_perm("declarations.assign_reviewers")
         assert not supervisor.is_superuser
+        agency = User.objects.get(username=demo.AGENCY_USERNAME)
+        assert agency.has_perm("declarations.agency_review")
+        assert not agency.has_perm("declarations.assign_reviewers")
+        assert not agency.has_perm("declarations.view_all_declarations")
 
     def test_authorised_officials_have_the_right_scope(self):
         root = Organisation.objects.get(code=demo.ROOT_CODE)
@@ -209,6 +223,50 @@ class TestLoadedDemo:
             submissions = sum(row.transition in ("submit", "resubmit") for row in rows)
             assert declaration.revisions.count() == submissions
 
+    def test_the_hr_officer_has_a_nomination_waiting_for_the_agency_and_one_concluded_and_published(self):
+        root = Organisation.objects.get(code=demo.ROOT_CODE)
+        hr = User.objects.get(username=demo.HR_USERNAME)
+        agency = User.objects.get(username=demo.AGENCY_USERNAME)
+        assert hr.has_perm("declarations.manage_nominations", root)
+        assert hr.official.positions.get().organisation == root
+        assert sorted(policies.visible_nominations(hr).values_list("position_title", "state")) == sorted(
+            (title, {S.SUBMITTED: "declared", S.PUBLISHED: "concluded"}[state]) for title, state in demo.NOMINATIONS
+        )
+
+        declared = Nomination.objects.get(state="declared")
+        waiting = nominations.preliminary_declaration(declared)
+        assert waiting is not None
+        assert (waiting.kind, waiting.state, waiting.position_id) == ("preliminary", S.SUBMITTED, None)
+        assert referrals.assigned_reviewer(waiting) == agency
+        assert waiting in policies.review_queue_for(agency)
+        assert nominations.available_nomination_transitions(declared, hr) == ["withdraw"]
+        assert not declared.nominee.user.has_usable_password()
+
+        concluded = Nomination.objects.get(state="concluded")
+        published = nominations.preliminary_declaration(concluded)
+        assert published is not None
+        assert published.state == S.PUBLISHED
+        assert Conclusion.objects.get(declaration=published).finding == "no_obstacle"
+        assert published.public_snapshot.conclusion["finding"] == "no_obstacle"
+        assert "internal_notes" not in published.public_snapshot.conclusion
+        assert nominations.available_nomination_transitions(concluded, hr) == ["appoint", "withdraw"]
+        # an organisation's ЭБАТ sees neither
+        ebat = User.objects.get(username=demo.EBAT_USERNAME)
+        assert not policies.visible_declarations(ebat).filter(kind="preliminary").exists()
+        assert not policies.visible_nominations(ebat).exists()
+
+    def test_a_referred_declaration_waits_for_an_agency_reviewer_and_one_was_concluded(self):
+        referred = Declaration.objects.get(state=S.REFERRED)
+        assert referrals.assigned_reviewer(referred) is None
+        assert audit.history_for(referred).get(transition="refer").comment == demo.REFERRAL_REASON
+        supervisor = User.objects.get(username=demo.SUPERVISOR_USERNAME)
+        # the supervisor sees it, to assign it to a reviewer
+        assert policies.get_visible_declaration(supervisor, referred.pk) == referred
+        concluded = Declaration.objects.get(state=S.CONCLUDED)
+        assert (concluded.kind, concluded.conclusions.get().finding) == ("significant_change", "violation_found")
+        assert referrals.assigned_reviewer(concluded) == User.objects.get(username=demo.AGENCY_USERNAME)
+        assert not PublicSnapshot.objects.filter(declaration=concluded).exists()
+
     def test_if_empty_on_a_loaded_database_changes_nothing(self, loaded):
         before = counts()
 
@@ -259,7 +317,7 @@ def test_if_empty_loads_an_empty_database():
     output = load("--if-empty")
 
     assert "Demo data loaded" in output
-    assert Official.objects.count() == OFFICIALS
+    assert Official.objects.count() == OFFICIALS + NOMINEES
 
 
 class _Rollback(Exception):
@@ -284,7 +342,8 @@ def test_same_seed_gives_the_same_officials():
     assert not Organisation.objects.exists()  # rolled back
 
     assert _names_after_loading(SEED) == first
-    assert [person.full_name for person in demo.plan_demo(officials=OFFICIALS, seed=SEED).people] == [
+    plan = demo.plan_demo(officials=OFFICIALS, seed=SEED)
+    assert [person.full_name for person in plan.people] + [n.person.full_name for n in plan.nominations] == [
         name for name, _number in first
     ]
     other = demo.plan_demo(officials=OFFICIALS, seed=SEED + 1)

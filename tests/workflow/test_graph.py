@@ -5,7 +5,6 @@ transition is attempted by the user authorised to take it, so that a refusal can
 """
 
 import pytest
-
 from django.contrib.auth import get_user_model
 from guardian.shortcuts import assign_perm
 

@@ -51,8 +51,10 @@ def test_a_new_external_member_gets_an_account_that_signs_in_only_after_the_invi
     # (Django's ``create_user`` lower-cases the domain part)
     assert (account.email, account.is_active, account.has_usable_password()) == ("Bold@example.mn", True, False)
     assert not hasattr(account, "official")
+    assert account.get_username() == "bold@example.mn"
     assert [message.to for message in mailoutbox] == [["Bold@example.mn"]]
     body = mailoutbox[0].body
+    assert "your user name is bold@example.mn" in body
     assert tender.reference_number in body
     assert tender.title in body
     assert tender.organisation.name in body
@@ -68,7 +70,7 @@ def test_a_new_external_member_gets_an_account_that_signs_in_only_after_the_invi
 
     # then the password is set and they sign in with it; the link no longer works
     assert done.redirect_chain[-1][0] == "/invitation/done/"
-    assert Client().login(username=account.username, password=NEW_PASSWORD) is True
+    assert Client().login(username="bold@example.mn", password=NEW_PASSWORD) is True
     again = Client().get(path, follow=True)
     assert again.context["validlink"] is False
 

@@ -712,6 +712,26 @@ def test_withdrawing_writes_the_reason_and_leaves_the_preliminary_declaration_as
 
 
 @pytest.mark.django_db
+def test_the_agency_still_concludes_on_the_preliminary_declaration_of_a_withdrawn_nomination():
+    # given a nomination withdrawn while its ХАСУМ is under the agency's review
+    case = make_case(D.UNDER_REVIEW, nomination_state=NominationState.WITHDRAWN)
+
+    # when the agency concludes
+    declaration = services.declaration_conclude(
+        actor=case.agency,
+        declaration_id=case.declaration.pk,
+        finding="no_obstacle",
+        legal_article="Нийтийн албанд нийтийн болон хувийн ашиг сонирхлыг зохицуулах тухай хууль, 18.1",
+        reasoning="Саад болох ашиг сонирхол илрээгүй.",
+    )
+
+    # then the conclusion is written and the nomination stays withdrawn
+    assert declaration.state == D.CONCLUDED
+    assert Nomination.objects.get(pk=case.nomination.pk).state == NominationState.WITHDRAWN
+    assert [row.transition for row in audit.history_for(case.nomination)][-1] == "withdraw"
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("reason", [None, "", "   ", ["Татгалзсан"]])
 def test_withdrawing_without_a_reason_changes_nothing(reason):
     case = make_case(D.DRAFT)
@@ -1140,3 +1160,34 @@ def test_available_transitions_for_the_hr_officer_follow_the_gate():
 
     concluded = Nomination.objects.get(pk=case.nomination.pk)
     assert nominations.available_nomination_transitions(concluded, case.hr) == ["appoint", "withdraw"]
+
+
+@pytest.mark.django_db
+def test_the_back_office_lists_nominations_and_conclusions_read_only():
+    # given a concluded nomination and an administrator
+    case = make_case(D.CONCLUDED)
+    conclusion = Conclusion.objects.get(declaration=case.declaration)
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    client = Client()
+    client.force_login(admin)
+
+    # when they open the lists and the records
+    pages = {
+        path: client.get(path)
+        for path in (
+            "/admin/declarations/nomination/",
+            f"/admin/declarations/nomination/{case.nomination.pk}/change/",
+            "/admin/declarations/conclusion/",
+            f"/admin/declarations/conclusion/{conclusion.pk}/change/",
+        )
+    }
+
+    # then each shows, nothing can be added, changed or deleted
+    assert {path: page.status_code for path, page in pages.items()} == dict.fromkeys(pages, 200)
+    assert TITLE in pages["/admin/declarations/nomination/"].content.decode()
+    for model in ("nomination", "conclusion"):
+        assert client.get(f"/admin/declarations/{model}/add/").status_code == 403
+    before = footprint()
+    client.post(f"/admin/declarations/nomination/{case.nomination.pk}/change/", {"state": "appointed"})
+    client.post(f"/admin/declarations/nomination/{case.nomination.pk}/delete/", {"post": "yes"})
+    assert footprint() == before

@@ -4,6 +4,7 @@ README's table says the same."""
 
 from __future__ import annotations
 
+import datetime
 import re
 from pathlib import Path
 from types import SimpleNamespace
@@ -36,7 +37,9 @@ from workflow.publication import CONCLUSION_FIELD_POLICY, NOTICE_FIELD_POLICY, n
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 # A row of the README's publication table: | record | `field path` | public or private |
-POLICY_ROW = re.compile(r"^\| (declaration \(form [^)]+\)|notice|conclusion) \| `([^`]+)` \| (public|private) \|\s*$", re.M)
+POLICY_ROW = re.compile(
+    r"^\| (declaration \(form [^)]+\)|notice|conclusion) \| `([^`]+)` \| (public|private) \|\s*$", re.M
+)
 WITHDRAWAL_REASON = TRANSITION_ARGS["withdraw_publication"]["reason"]
 
 
@@ -261,10 +264,7 @@ def test_the_export_gives_every_record_in_id_order_with_the_documented_fields(re
     }
 
 
-@pytest.mark.django_db
 def test_times_are_written_as_the_api_writes_them(settings):
-    import datetime
-
     moment = datetime.datetime(2025, 3, 4, 5, 6, 7, 890000, tzinfo=datetime.UTC)
 
     assert register.isoformat(moment) == "2025-03-04T13:06:07.890000+08:00"
@@ -289,9 +289,7 @@ def test_the_export_version_changes_with_each_publication_and_withdrawal(tree):
     assert empty == register.ExportVersion(count=0, max_id=None, withdrawn=0, last_modified=None)
     assert one == register.ExportVersion(count=1, max_id=first.pk, withdrawn=0, last_modified=first.published_at)
     assert two == register.ExportVersion(count=2, max_id=second.pk, withdrawn=0, last_modified=second.published_at)
-    assert withdrawn == register.ExportVersion(
-        count=2, max_id=second.pk, withdrawn=1, last_modified=first.withdrawn_at
-    )
+    assert withdrawn == register.ExportVersion(count=2, max_id=second.pk, withdrawn=1, last_modified=first.withdrawn_at)
     etags = [version.etag("public-register.csv") for version in (empty, one, two, withdrawn)]
     assert len(set(etags)) == 4
     assert all(re.fullmatch(r'"[0-9a-f]{32}"', etag) for etag in etags)
