@@ -71,7 +71,8 @@ class RegisterSearchForm(forms.Form):
         queryset=Organisation.objects.none(),
         required=False,
         empty_label=_("All organisations"),
-        widget=forms.Select(FIT_WIDTH),
+        # The organisations' names are data, in the language they were registered in.
+        widget=forms.Select({**FIT_WIDTH, "translate": "no"}),
     )
     position = forms.CharField(
         label=_("Position title"), required=False, max_length=TEXT_MAX_LENGTH, widget=forms.TextInput(FIT_WIDTH)

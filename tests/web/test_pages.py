@@ -8,6 +8,7 @@ import html
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
 from django.conf import settings
@@ -15,8 +16,10 @@ from django.test import Client
 from django.utils import translation
 from django.utils.translation import templatize
 
-from declarations.models import DeclarationState
+from declarations.models import DeclarationState, PublicSnapshot
 from tests.factories import OrganisationFactory, PositionFactory, UserFactory, make_declaration, make_reviewer
+from tests.notice_factories import make_notice
+from workflow import notices, register, services
 from workflow.invitations import invitation_link
 
 S = DeclarationState
@@ -27,8 +30,9 @@ LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 CYRILLIC_WORD = re.compile(r"[\u0400-\u04FF]{2,}")
 # Latin words a Mongolian page may show (the name of the API), and Cyrillic ones an English page may (the
 # abbreviation of the declaration's Mongolian name).
-LATIN_ALLOWED_IN_MN = {"API"}
-CYRILLIC_ALLOWED_IN_EN = {"ХАСХОМ"}
+LATIN_ALLOWED_IN_MN = {"API", "CSV", "JSON", "Lines", "MNT"}  # MNT: the currency code in amount labels
+CYRILLIC_ALLOWED_IN_EN = {"ХАСХОМ", "ХАСУМ"}
+VOID_ELEMENTS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
 
 # --- helpers -------------------------------------------------------------------------------------------------
@@ -54,14 +58,23 @@ def fragments(msgid: str) -> list[str]:
 
 
 class _Text(HTMLParser):
-    """The text a reader sees or hears: text nodes outside <style> and <script>, and labelling attributes."""
+    """The interface text a reader sees or hears: text nodes outside <style> and <script>, and labelling
+    attributes. Filed data (names, organisations, declared values) is marked ``translate="no"``: it is in
+    the language it was filed in, not the page's, so it is left out."""
 
     def __init__(self) -> None:
         super().__init__()
         self.parts: list[str] = []
         self._skip = 0
+        self._data_depth = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self._data_depth:
+            self._data_depth += tag not in VOID_ELEMENTS
+            return
+        if ("translate", "no") in attrs and tag not in VOID_ELEMENTS:
+            self._data_depth = 1
+            return
         if tag in ("style", "script"):
             self._skip += 1
         self.parts.extend(
@@ -69,11 +82,14 @@ class _Text(HTMLParser):
         )
 
     def handle_endtag(self, tag: str) -> None:
+        if self._data_depth:
+            self._data_depth -= 1
+            return
         if tag in ("style", "script"):
             self._skip -= 1
 
     def handle_data(self, data: str) -> None:
-        if not self._skip:
+        if not self._skip and not self._data_depth:
             self.parts.append(data)
 
 
@@ -338,10 +354,36 @@ def test_the_template_strings_are_found_and_translated():
 
 
 @pytest.fixture
-def pages(office):
-    """Every page, as (name, request): the home page for a visitor, a filer and an ЭБАТ, and the login page, empty
-    and after a wrong password. A request takes the Accept-Language header."""
+def register_records(monkeypatch):
+    """Published records of every shape the register pages show: a declaration and its published
+    correction, a withdrawn declaration, and a notice the agency concluded on; two records a page."""
+    monkeypatch.setattr(register, "PAGE_SIZE", 2)
+    position = PositionFactory()
+    reviewer = make_reviewer(position.organisation)
+    original = make_declaration("published", position=position, reviewer=reviewer, year=2024)
+    correction = services.declaration_create_correction(actor=position.official.user, corrects_id=original.pk)
+    for name in ("submit", "start_review", "accept", "publish"):
+        actor = position.official.user if name == "submit" else reviewer
+        services.TRANSITION_SERVICES[name](actor=actor, declaration_id=correction.pk)
+    withdrawn = make_declaration("withdrawn", position=position, reviewer=reviewer, year=2023)
+    notice = make_notice("concluded", position=position, reviewer=reviewer)
+    notices.notice_publish(actor=reviewer, notice_id=notice.pk)
+    snapshot = PublicSnapshot.objects.get
+    return {
+        "original": snapshot(declaration=original).pk,
+        "correction": snapshot(declaration=correction).pk,
+        "withdrawn": snapshot(declaration=withdrawn).pk,
+        "notice": snapshot(notice=notice).pk,
+    }
+
+
+@pytest.fixture
+def pages(office, register_records):
+    """Every page, as (name, request): the home page for a visitor, a filer and an ЭБАТ, the login page, empty
+    and after a wrong password, the invitation pages, and the public register's search and record pages. A
+    request takes the Accept-Language header."""
     filer, reviewer = signed_in(office["filer"]), signed_in(office["reviewer"])
+    records = register_records
     invited = UserFactory(password=None, email="bold@example.mn")
     invitation = invitation_link(invited).removeprefix(settings.SITE_URL)
 
@@ -361,6 +403,24 @@ def pages(office):
         ("invitation, weak password", choose("1234", "1234")),
         ("invitation, used or expired", lambda headers: Client().get("/invitation/MQ/bad-token/", **headers)),
         ("invitation, done", lambda headers: Client().get("/invitation/done/", **headers)),
+        ("register", lambda headers: Client().get("/register/", **headers)),
+        (
+            "register, second page",
+            lambda headers: Client().get(
+                urljoin(
+                    "/register/",
+                    html.unescape(
+                        re.search(r'href="([^"]*)" rel="next"', Client().get("/register/").content.decode()).group(1)
+                    ),
+                ),
+                **headers,
+            ),
+        ),
+        ("register, nothing found", lambda headers: Client().get("/register/", {"year": 1999}, **headers)),
+        ("register, corrected record", lambda headers: Client().get(f"/register/{records['original']}/", **headers)),
+        ("register, correction", lambda headers: Client().get(f"/register/{records['correction']}/", **headers)),
+        ("register, withdrawn", lambda headers: Client().get(f"/register/{records['withdrawn']}/", **headers)),
+        ("register, notice", lambda headers: Client().get(f"/register/{records['notice']}/", **headers)),
         ("home, visitor", lambda headers: Client().get("/", **headers)),
         ("home, filer", lambda headers: filer.get("/", **headers)),
         ("home, ЭБАТ", lambda headers: reviewer.get("/", **headers)),
