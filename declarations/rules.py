@@ -26,6 +26,8 @@ MANAGE_NOMINATIONS_PERMISSION = "declarations.manage_nominations"
 # authorised officials never hold it, so preliminary declarations and referrals stay with the agency.
 AGENCY_REVIEW_PERMISSION = "declarations.review_as_agency"
 PRELIMINARY = "preliminary"
+# Answered by the policy module's backend from the ЭБАТ's organisation scope (or a global grant).
+WAIVE_OBLIGATION_PERMISSION = "declarations.waive_obligation"
 
 RESOLUTION_REQUIRED = _("A notice declaring a conflict needs a recorded resolution before it is acknowledged.")
 FLAGS_UNRESOLVED = _("Every red flag must be resolved with a written reason before the notice is acknowledged.")
@@ -97,6 +99,11 @@ def concludes_nomination(nomination: Any, user: Any) -> bool:
 def manages_nominations(nomination: Any, user: Any) -> bool:
     """The HR officers of the nomination's organisation (a guardian grant on the organisation)."""
     return _active_user(user) and bool(user.has_perm(MANAGE_NOMINATIONS_PERMISSION, nomination.organisation))
+
+
+def waives_obligation(obligation: Any, user: Any) -> bool:
+    """An authorised official (ЭБАТ) whose scope covers the obligation's organisation, or the agency."""
+    return _active_user(user) and bool(user.has_perm(WAIVE_OBLIGATION_PERMISSION, obligation))
 
 
 def can_withdraw_publication(declaration: Any, user: Any) -> bool:

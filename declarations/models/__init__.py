@@ -41,6 +41,12 @@ from declarations.models.notices import (
     RedFlag,
     RedFlagKind,
 )
+from declarations.models.obligations import (
+    Campaign,
+    Obligation,
+    ObligationKind,
+    ObligationState,
+)
 from declarations.models.tenders import (
     Bidder,
     CommitteeMember,
@@ -56,6 +62,7 @@ __all__ = [
     "PROCUREMENT_COMMITTEE",
     "REFERRAL_FINDINGS",
     "Bidder",
+    "Campaign",
     "CommitteeMember",
     "CompanyHolder",
     "Conclusion",
@@ -79,6 +86,9 @@ __all__ = [
     "NoticeOutcome",
     "NoticeState",
     "NoticeUserObjectPermission",
+    "Obligation",
+    "ObligationKind",
+    "ObligationState",
     "Official",
     "Organisation",
     "OrganisationGroupObjectPermission",
