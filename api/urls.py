@@ -12,12 +12,20 @@ from api.nominations import (
     NominationWithdrawView,
     PreliminaryDeclarationView,
 )
+from api.notifications import (
+    NotificationListView,
+    NotificationReadAllView,
+    NotificationReadView,
+    NotificationUnreadCountView,
+)
+from api.obligations import ObligationDetailView, ObligationListView, ObligationWaiveView
 from api.register import (
     RegisterCsvExportView,
     RegisterJsonlExportView,
     RegisterListView,
     RegisterRecordView,
 )
+from api.reports import ComplianceReportView, NoticeReportView, PreliminaryReportView
 
 app_name = "api"
 
@@ -72,12 +80,19 @@ urlpatterns = [
     ),
     path("nominations/<int:pk>/appoint/", NominationAppointView.as_view(), name="nomination-appoint"),
     path("nominations/<int:pk>/withdraw/", NominationWithdrawView.as_view(), name="nomination-withdraw"),
+    path("obligations/", ObligationListView.as_view(), name="obligation-list"),
+    path("obligations/<int:pk>/", ObligationDetailView.as_view(), name="obligation-detail"),
+    path("obligations/<int:pk>/waive/", ObligationWaiveView.as_view(), name="obligation-waive"),
     path("organisations/", views.OrganisationListView.as_view(), name="organisation-list"),
     path("organisations/<int:pk>/", views.OrganisationDetailView.as_view(), name="organisation-detail"),
     path("officials/", views.OfficialListView.as_view(), name="official-list"),
     path("officials/<int:pk>/", views.OfficialDetailView.as_view(), name="official-detail"),
     path("positions/", views.PositionListView.as_view(), name="position-list"),
     path("positions/<int:pk>/", views.PositionDetailView.as_view(), name="position-detail"),
+    path("notifications/", NotificationListView.as_view(), name="notification-list"),
+    path("notifications/unread-count/", NotificationUnreadCountView.as_view(), name="notification-unread-count"),
+    path("notifications/read-all/", NotificationReadAllView.as_view(), name="notification-read-all"),
+    path("notifications/<int:pk>/read/", NotificationReadView.as_view(), name="notification-read"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("schema/swagger-ui/", views.SwaggerView.as_view(url_name="api:schema"), name="swagger-ui"),
     path(
@@ -91,6 +106,9 @@ urlpatterns = [
     path("register/export.jsonl", RegisterJsonlExportView.as_view(), name="register-export-jsonl"),
     # Any id, numeric or not, is the register's to answer (404), not the catch-all's (401 for a visitor).
     path("register/<str:pk>/", RegisterRecordView.as_view(), name="register-detail"),
+    path("reports/notices/", NoticeReportView.as_view(), name="report-notices"),
+    path("reports/compliance/", ComplianceReportView.as_view(), name="report-compliance"),
+    path("reports/preliminary/", PreliminaryReportView.as_view(), name="report-preliminary"),
     # Last: any other address ending in a slash (a non-numeric id, an unknown action) gets the API's JSON
     # 404; an address without the slash still gets CommonMiddleware's redirect to it.
     re_path(r"^(?:.*/)?$", views.NotFoundView.as_view(), name="not-found"),

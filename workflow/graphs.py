@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django_fsm import FSMFieldMixin
 
-from declarations.models import Declaration, Nomination, Notice, Tender
+from declarations.models import Declaration, Nomination, Notice, Obligation, Tender
 
 
 def transitions_of(model: type[models.Model], field_name: str = "state") -> list[tuple[str, str, str]]:
@@ -32,4 +32,5 @@ GRAPHS: dict[str, type[models.Model]] = {
     "notice": Notice,
     "tender": Tender,
     "nomination": Nomination,
+    "obligation": Obligation,
 }

@@ -45,7 +45,7 @@ from declarations.models import (
     Position,
 )
 from declarations.rules import MANAGE_NOMINATIONS_PERMISSION, is_nominee
-from workflow import errors, invitations, policies, transitions
+from workflow import errors, invitations, obligations, policies, transitions
 from workflow.services import local_today
 
 User = get_user_model()
@@ -210,6 +210,7 @@ def nomination_create(
         declaration_required=fields["declaration_required"],
         hr_officer=actor,
     )
+    obligations.obligation_for_nomination(nomination)
     invitations.invite_after_commit(
         nominee.user,
         format_lazy(
@@ -283,9 +284,8 @@ def _clean_start_date(value: Any, nomination: Nomination) -> datetime.date:
 def nomination_appoint(*, actor: Any, nomination_id: Any, start_date: Any) -> Nomination:
     """Record the appointment: refused until the agency has concluded; the position starts on ``start_date``.
 
-    The position is created in the same transaction. The filing obligations an appointment creates (the
-    declaration on appointment within 30 days, Anti-Corruption Law 10.3) come with the obligations
-    issue: this service does not create them yet.
+    The position, and its appointment obligation (the declaration on appointment within 30 days,
+    Anti-Corruption Law 10.3), are created in the same transaction.
     """
 
     def appoint(nomination: Nomination, now: datetime.datetime) -> transitions.TransitionInput:
@@ -298,6 +298,7 @@ def nomination_appoint(*, actor: Any, nomination_id: Any, start_date: Any) -> No
             start_date=start,
             declaration_required=nomination.declaration_required,
         )
+        obligations.obligation_for_appointment(position)
         return transitions.TransitionInput(kwargs={"position": position, "on": start})
 
     return transitions.run_transition(

@@ -30,6 +30,7 @@ from declarations.models import (
     NoticeGroupObjectPermission,
     NoticeState,
     NoticeUserObjectPermission,
+    Obligation,
     Official,
     Organisation,
     OrganisationGroupObjectPermission,
@@ -44,6 +45,7 @@ from declarations.rules import (
     PRELIMINARY,
     REVIEW_NOTICE_PERMISSION,
     REVIEW_PERMISSION,
+    WAIVE_OBLIGATION_PERMISSION,
     is_agency_reviewer,
     is_reviewer,
 )
@@ -407,6 +409,8 @@ class ReviewScopeBackend(BaseBackend):
             in_scope = obj.pk in managed_tender_ids(user_obj)
         elif perm == AGENCY_REVIEW_PERMISSION and isinstance(obj, Declaration | Notice):
             in_scope = _is_active_user(user_obj) and reviews_as_agency(user_obj, obj)
+        elif perm == WAIVE_OBLIGATION_PERMISSION and isinstance(obj, Obligation):
+            in_scope = _is_active_user(user_obj) and waives_obligation_in_scope(user_obj, obj)
         else:
             return False
         if in_scope:
@@ -534,3 +538,75 @@ def grant_hr_officer(*, organisation: Organisation, user: Any) -> None:
     assign_perm(MANAGE_NOMINATIONS_PERMISSION, user, organisation)
     user.__dict__.pop("_perm_cache", None)
     forget_cached_scope(user)
+
+
+# --- Reports ----------------------------------------------------------------------------------------
+
+
+def runs_national_reports(user: Any) -> bool:
+    """The agency's supervisors and administrators run every report, for the whole country too."""
+    return sees_all_declarations(user)
+
+
+def get_report_organisation(user: Any, pk: Any) -> Organisation:
+    """The organisation whose subtree a report covers: any for the agency, one within the ЭБАТ's own subtrees
+    otherwise. One out of scope is not found, exactly like a missing one."""
+    if not _is_active_user(user):
+        raise ObjectNotFound
+    queryset = Organisation.objects.all()
+    if not runs_national_reports(user):
+        queryset = queryset.filter(_subtree_q(reviewer_organisation_paths(user), "path"))
+    return _get_visible(queryset, pk)
+
+
+# --- Filing obligations -------------------------------------------------------------------------------
+
+
+def visible_obligations(user: Any) -> QuerySet[Obligation]:
+    """Obligations the user may see: their own, those of the ЭБАТ's organisation subtrees (a nominee's
+    preliminary one excepted, as its ХАСУМ), and every one for the agency's supervisors."""
+    queryset = Obligation.objects.select_related("official", "organisation", "position")
+    if not _is_active_user(user):
+        return queryset.none()
+    if sees_all_declarations(user):
+        return queryset.all()
+    visible = Q(official__user=user)
+    paths = reviewer_organisation_paths(user)
+    if paths:
+        visible |= _subtree_q(paths, "organisation__path") & ~Q(kind=PRELIMINARY)
+    return queryset.filter(visible)
+
+
+def get_visible_obligation(user: Any, pk: Any, *, for_update: bool = False) -> Obligation:
+    """Fetch and authorise in one call: an obligation the user may not see is not found."""
+    return _get_visible(visible_obligations(user), pk, for_update=for_update)
+
+
+def waives_obligation_in_scope(user: Any, obligation: Obligation) -> bool:
+    """Who may waive an obligation: an ЭБАТ whose organisation grant covers its organisation (not a nominee's
+    preliminary one), or the agency with the global review permission; never the obligation's own official.
+    The scope is the one cached on the user, so a page of obligations costs no query per row."""
+    if obligation.official.user_id == user.pk:
+        return False
+    if _has_global_perm(user, REVIEW_PERMISSION):
+        return True
+    if obligation.kind == PRELIMINARY:
+        return False
+    organisation_path = obligation.organisation.path
+    return any(organisation_path.startswith(path) for path in reviewer_organisation_paths(user))
+
+
+def reports_significant_change(user: Any, position: Position) -> bool:
+    """The official holding the position, or an ЭБАТ whose scope covers its organisation, reports a change."""
+    if not _is_active_user(user):
+        return False
+    if position.official.user_id == user.pk or _has_global_perm(user, REVIEW_PERMISSION):
+        return True
+    organisation_path = position.organisation.path
+    return any(organisation_path.startswith(path) for path in reviewer_organisation_paths(user))
+
+
+def opens_campaigns(user: Any) -> bool:
+    """Opening a year's annual campaign covers the whole country: administrators and holders of the global
+    ``add_campaign`` permission (the Campaign admin's own permission)."""
+    return _has_global_perm(user, "declarations.add_campaign")

@@ -36,7 +36,7 @@ from declarations.models import (
     PublicSnapshot,
     canonical_hash,
 )
-from workflow import errors, notifications, policies, publication, referrals, transitions
+from workflow import errors, notifications, obligations, policies, publication, referrals, transitions
 
 MIN_YEAR = 2000
 MAX_COMMENT_LENGTH = 4000
@@ -289,6 +289,7 @@ def _after_submission(declaration: Declaration, now: datetime.datetime, actor: A
             actor=actor,
             names=("declare",),
         )
+    obligations.fulfil_for(declaration, now, actor)
 
 
 def declaration_submit(*, actor: Any, declaration_id: Any) -> Declaration:

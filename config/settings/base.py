@@ -4,6 +4,8 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -140,6 +142,59 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 # How long an invitation link stays valid (Django's password-reset token), in seconds: 14 days.
 PASSWORD_RESET_TIMEOUT = int(os.environ.get("INVITATION_TIMEOUT", str(14 * 24 * 3600)))
 
+# --- Filing obligations (DESIGN §6) ---------------------------------------------------------------------
+# The rules that create filing obligations, as data: ``workflow.obligations`` reads this table and never
+# branches on the kind. A rule gives the due date either as an offset (``days_after_event``: that many days
+# after the event the obligation follows) or as a fixed date (``due_month`` and ``due_day`` of the year
+# ``years_after_period`` after the obligation's period; 29 February falls back to the month's last day).
+# Whatever the rule, the deadline ends at 24:00 Asia/Ulaanbaatar on the due date. A kind left out of
+# OBLIGATION_KINDS is off: no obligation of that kind is created (existing ones stay as they are).
+
+
+def month_day(value: str, *, name: str) -> tuple[int, int]:
+    """A calendar day of the year given as ``MM-DD`` (e.g. ``02-15``)."""
+    month, _sep, day = value.strip().partition("-")
+    if not (month.isdigit() and day.isdigit() and 1 <= int(month) <= 12 and 1 <= int(day) <= 31):
+        raise ValueError(f"{name} must be a day of the year as MM-DD, not {value!r}.")
+    return int(month), int(day)
+
+
+OBLIGATION_KINDS = env_list("OBLIGATION_KINDS", ["appointment", "annual", "significant_change", "preliminary"])
+_annual_due = month_day(os.environ.get("OBLIGATION_ANNUAL_DUE", "02-15"), name="OBLIGATION_ANNUAL_DUE")
+OBLIGATION_RULES = {
+    # On appointment: within 30 days of the appointment date, the position's start date
+    # (Anti-Corruption Law art. 10.3; Conflict of Interest Law art. 23.3).
+    "appointment": {
+        "enabled": "appointment" in OBLIGATION_KINDS,
+        "days_after_event": int(os.environ.get("OBLIGATION_APPOINTMENT_DAYS", "30")),
+    },
+    # Annual: by 15 February of the year after the declared year (the period), for every position that
+    # requires a declaration and is held on 31 December of the declared year (``held_on_*``): an official
+    # appointed during the year files for it, one whose position ended before its last day does not (same
+    # articles: Anti-Corruption Law art. 10.3; Conflict of Interest Law art. 23.3).
+    "annual": {
+        "enabled": "annual" in OBLIGATION_KINDS,
+        "due_month": _annual_due[0],
+        "due_day": _annual_due[1],
+        "years_after_period": 1,
+        "held_on_month": 12,
+        "held_on_day": 31,
+    },
+    # Significant change in assets or income: 30 days after the change date given in the report. No statute
+    # fixes this deadline: it is organisation practice, hence configurable (DESIGN §6).
+    "significant_change": {
+        "enabled": "significant_change" in OBLIGATION_KINDS,
+        "days_after_event": int(os.environ.get("OBLIGATION_SIGNIFICANT_CHANGE_DAYS", "30")),
+    },
+    # Preliminary declaration (ХАСУМ): before the appointment is recorded (Conflict of Interest Law; the
+    # appointment itself waits for the agency's conclusion). The days after the nomination are practice,
+    # leaving the agency time to conclude.
+    "preliminary": {
+        "enabled": "preliminary" in OBLIGATION_KINDS,
+        "days_after_event": int(os.environ.get("OBLIGATION_PRELIMINARY_DAYS", "7")),
+    },
+}
+
 # --- API ----------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -181,4 +236,39 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+}
+
+# --- Reminders and background work (workflow.reminders, workflow.tasks, config.celery) -----------------
+# Reminders go out this many days before a filing's due date, and again on the day itself.
+try:
+    REMINDER_DAYS_BEFORE = tuple(sorted({int(days) for days in env_list("REMINDER_DAYS_BEFORE", ["14", "3"])}))
+except ValueError:
+    raise ImproperlyConfigured("REMINDER_DAYS_BEFORE must be whole numbers of days, comma-separated.") from None
+if any(days < 1 for days in REMINDER_DAYS_BEFORE):
+    raise ImproperlyConfigured("REMINDER_DAYS_BEFORE must be positive: the reminder on the day is always sent.")
+# The local hour (Asia/Ulaanbaatar) at which beat starts the daily jobs.
+DAILY_JOBS_HOUR = int(os.environ.get("DAILY_JOBS_HOUR", "7"))
+if not 0 <= DAILY_JOBS_HOUR <= 23:
+    raise ImproperlyConfigured("DAILY_JOBS_HOUR must be an hour from 0 to 23.")
+# Redis is the broker in production. Without it (the embedded default) tasks run in-process when called,
+# so `make run` needs no broker; the daily jobs then run from `manage.py run_daily_jobs` (cron).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TIMEZONE = TIME_ZONE
+# A task is acknowledged when it ends, so one a dying worker held is delivered again; the daily jobs are
+# idempotent, so running one twice costs nothing but time.
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_BEAT_SCHEDULE = {
+    # Overdue first, so the list the authorised officials get counts the obligations that ended yesterday.
+    "mark-overdue-and-notify": {
+        "task": "workflow.tasks.mark_overdue_and_notify",
+        "schedule": crontab(hour=DAILY_JOBS_HOUR, minute=0),
+    },
+    "send-reminders": {"task": "workflow.tasks.send_reminders", "schedule": crontab(hour=DAILY_JOBS_HOUR, minute=5)},
 }
