@@ -40,7 +40,7 @@ from declarations.models import (
     Position,
     PublicSnapshot,
 )
-from workflow import nominations, policies, referrals, services
+from workflow import nominations, obligations, policies, referrals, services
 from workflow.models import TransitionLog
 
 S = DeclarationState
@@ -1093,6 +1093,14 @@ class _Loader:
                 self.file(person, planned)
         self.create_tender_and_notices()
         self.create_nominations()
+        self.open_campaign()
+
+    def open_campaign(self) -> None:
+        """Last year's annual campaign: an obligation for every position that requires a declaration; the
+        annual declarations already filed fulfil theirs (on time or late), the others stay open or overdue."""
+        year = timezone.localdate().year - 1
+        obligations.open_campaign(actor=None, year=year)
+        obligations.mark_overdue(today=timezone.localdate())
 
     def create_nominations(self) -> None:
         """The HR officer's nominees: one whose ХАСУМ waits for the agency reviewer, one concluded and published."""

@@ -85,6 +85,23 @@ class TestLoadedDemo:
         assert "nominations: 2 (declared: 1, concluded: 1)" in loaded
         assert Official.objects.count() == OFFICIALS + NOMINEES
 
+    def test_last_years_campaign_is_open_and_the_filed_declarations_fulfil_it(self):
+        from django.db.models import Count
+        from django.utils import timezone
+
+        from declarations.models import Campaign, Declaration, Obligation
+
+        year = timezone.localdate().year - 1
+        campaign = Campaign.objects.get()
+        obligations = Obligation.objects.filter(kind="annual", period=year)
+        filed = Declaration.objects.filter(kind="annual", year=year, submitted_at__isnull=False)
+        assert (campaign.year, campaign.due_date.isoformat()) == (year, f"{year + 1}-02-15")
+        assert obligations.count() >= filed.count() > 0
+        by_state = dict(obligations.values_list("state").annotate(n=Count("pk")))
+        fulfilled = by_state.get("fulfilled_on_time", 0) + by_state.get("fulfilled_late", 0)
+        assert fulfilled == filed.values("position").distinct().count()
+        assert set(by_state) <= {"fulfilled_on_time", "fulfilled_late", "open", "overdue"}
+
     def test_a_tender_is_declaring_with_a_flagged_notice_and_a_late_notice_exists(self):
         from declarations.models import Notice, RedFlag, Tender
 
