@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 from zoneinfo import ZoneInfo
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -28,9 +27,8 @@ from declarations.content import (
     MSG_REQUIRED,
     normalise_company_name,
 )
-from declarations.models import Notice, NoticeCategory, NoticeState, Organisation, Position, canonical_hash
+from declarations.models import Notice, NoticeCategory, NoticeState, Organisation, Position
 from workflow import audit, errors, policies, redflags
-from workflow.models import TransitionLog
 from workflow.notices import UNKNOWN_CATEGORY, _check_complete, _clean_field
 
 COLUMNS = (
@@ -413,25 +411,10 @@ def _create(rows: list[_Row], actor: Any) -> list[Notice]:
         notice.counterparty_name_normalised = normalise_company_name(notice.counterparty_name)
         notices.append(notice)
     Notice.objects.bulk_create(notices, batch_size=BATCH_SIZE)
-    content_type = ContentType.objects.get_for_model(Notice)
-    now = timezone.now()
-    entries = []
-    for notice in notices:
-        entry = TransitionLog(
-            content_type=content_type,
-            object_id=notice.pk,
-            transition=IMPORT_TRANSITION,
-            from_state="",
-            to_state=NoticeState.SUBMITTED.value,
-            actor=actor,
-            at=now,
-            comment=IMPORT_COMMENT,
-            remarks=[],
-            previous_hash="",  # the notice's first row
-        )
-        entry.hash = canonical_hash(audit.log_payload(entry))
-        entries.append(entry)
-    TransitionLog.objects.bulk_create(entries, batch_size=BATCH_SIZE)
+    log_rows = [(notice.pk, IMPORT_TRANSITION, "", NoticeState.SUBMITTED.value) for notice in notices]
+    audit.record_transitions_bulk(
+        Notice, log_rows, actor=actor, at=timezone.now(), comment=IMPORT_COMMENT, batch_size=BATCH_SIZE
+    )
     for notice in notices:
         if notice.counterparty_name or notice.counterparty_register_number:
             redflags.scan_notice(notice)

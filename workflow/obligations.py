@@ -27,7 +27,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.db.models import Exists, Min, OuterRef, Q, QuerySet
@@ -44,11 +43,9 @@ from declarations.models import (
     ObligationKind,
     ObligationState,
     Position,
-    canonical_hash,
 )
 from declarations.rules import MANAGE_NOMINATIONS_PERMISSION
 from workflow import audit, errors, policies, transitions
-from workflow.models import TransitionLog
 
 OS = ObligationState
 K = ObligationKind
@@ -498,52 +495,16 @@ def _fulfil_from_earlier_submissions(obligations: QuerySet[Obligation]) -> int:
                 [obligation for obligation, _from_state in changed],
                 ["state", "declaration", "fulfilled_at", "updated_at"],
             )
-            rows = [(obligation.pk, from_state, obligation.state) for obligation, from_state in changed]
-            _record_bulk(rows, transition=None, actor=None, at=now, comment=str(FULFILLED_BY_EARLIER))
+            rows = [
+                (obligation.pk, TRANSITION_TO[obligation.state], from_state, obligation.state)
+                for obligation, from_state in changed
+            ]
+            audit.record_transitions_bulk(Obligation, rows, actor=None, at=now, comment=str(FULFILLED_BY_EARLIER))
             fulfilled += len(changed)
     return fulfilled
 
 
 # --- The daily job and waivers -------------------------------------------------------------------------
-
-
-def _record_bulk(
-    rows: Sequence[tuple[int, str, str]],
-    *,
-    transition: str | None,
-    actor: Any,
-    at: datetime.datetime,
-    comment: str = "",
-) -> None:
-    """Append one log row per (obligation id, from state, to state), each chained to its obligation's previous
-    row, in one insert per batch: what ``audit.record_transition`` writes, without a query per row. The
-    transition's name is the one that leads to the target state when ``transition`` is None."""
-    content_type = ContentType.objects.get_for_model(Obligation)
-    for batch in _chunks(rows):
-        previous: dict[int, str] = {}
-        for object_id, hash_ in (
-            TransitionLog.objects.filter(content_type=content_type, object_id__in=[row[0] for row in batch])
-            .order_by("object_id", "id")
-            .values_list("object_id", "hash")
-        ):
-            previous[object_id] = hash_
-        entries = []
-        for object_id, from_state, to_state in batch:
-            entry = TransitionLog(
-                content_type=content_type,
-                object_id=object_id,
-                transition=transition or TRANSITION_TO[to_state],
-                from_state=from_state,
-                to_state=to_state,
-                actor=actor if getattr(actor, "pk", None) else None,
-                at=at,
-                comment=comment,
-                remarks=[],
-                previous_hash=previous.get(object_id, ""),
-            )
-            entry.hash = canonical_hash(audit.log_payload(entry))
-            entries.append(entry)
-        TransitionLog.objects.bulk_create(entries)
 
 
 def mark_overdue(today: datetime.date | None = None) -> int:
@@ -553,7 +514,7 @@ def mark_overdue(today: datetime.date | None = None) -> int:
     is left alone (no ХАСУМ is owed for a post no longer offered).
 
     Each batch of up to ``BATCH_SIZE`` rows is one transaction: its rows are locked, moved by one UPDATE
-    guarded by the source state, and logged with one INSERT (``_record_bulk``), instead of one
+    guarded by the source state, and logged with one INSERT (``audit.record_transitions_bulk``), instead of one
     ``run_transition`` per row, which would not finish for a national campaign's 60,000 rows in time.
     """
     today = today or local_date()
@@ -576,7 +537,8 @@ def mark_overdue(today: datetime.date | None = None) -> int:
                 return moved
             now = timezone.now()
             Obligation.objects.filter(pk__in=ids, state=OS.OPEN).update(state=OS.OVERDUE, updated_at=now)
-            _record_bulk([(pk, OS.OPEN, OS.OVERDUE) for pk in ids], transition="mark_overdue", actor=None, at=now)
+            rows = [(pk, "mark_overdue", OS.OPEN.value, OS.OVERDUE.value) for pk in ids]
+            audit.record_transitions_bulk(Obligation, rows, actor=None, at=now)
             moved += len(ids)
             after = ids[-1]
 

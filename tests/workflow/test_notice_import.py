@@ -325,7 +325,8 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(tree):
         queries.append(len(captured.captured_queries))
 
     # then
-    assert queries == [7, 7]  # savepoint, categories, positions, duplicates, 2 inserts, release
+    # savepoint, categories, positions, duplicates, notices insert, previous log rows read, log insert, release
+    assert queries == [8, 8]
     assert Notice.objects.count() == TransitionLog.objects.count() == 23
 
 
