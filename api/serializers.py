@@ -204,7 +204,7 @@ class DeclarationUpdateSerializer(serializers.Serializer[Any]):
 
 
 # The bodies of the transitions. They document what each transition reads; the transition service is the
-# one that validates it, after the permission and the state (see ``views.DeclarationTransitionView``).
+# one that validates it, after the permission and the state (see ``views.TransitionView``).
 
 
 class CommentSerializer(serializers.Serializer[Any]):

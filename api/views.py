@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import IO, Any, ClassVar
 
 from django.conf import settings
@@ -120,8 +120,8 @@ class DeclarationDetailView(APIView):
         return _render(request, declaration)
 
 
-class DeclarationTransitionView(APIView):
-    """Base of the one-endpoint-per-transition views.
+class TransitionView(APIView):
+    """Base of the one-endpoint-per-transition views of declarations, notices and tenders.
 
     The service is the one validator of a transition's input: it checks the permission (403) and the
     state (409) first, then the comment or reason (400), so a user who may not act learns nothing from
@@ -130,58 +130,81 @@ class DeclarationTransitionView(APIView):
 
     transition: ClassVar[str]
     body_fields: ClassVar[tuple[str, ...]] = ()
+    fetch: ClassVar[Callable[[Any, int], Any]]
+    services: ClassVar[Mapping[str, Callable[..., Any]]]
+    id_argument: ClassVar[str]
+    render: ClassVar[Callable[[Request, Any], Response]]
 
     def take(self, request: Request, pk: int) -> Response:
-        policies.get_visible_declaration(request.user, pk)
+        cls = type(self)
+        cls.fetch(request.user, pk)
         body = _json_object(request)
-        service = services.TRANSITION_SERVICES[self.transition]
-        arguments = {name: body.get(name) for name in self.body_fields}
-        return _render(request, service(actor=request.user, declaration_id=pk, **arguments))
+        arguments = {name: body.get(name) for name in cls.body_fields}
+        filing = cls.services[cls.transition](actor=request.user, **{cls.id_argument: pk}, **arguments)
+        return cls.render(request, filing)
 
 
-def _transition_view(name: str, serializer: type[Serializer[Any]], summary: str) -> type[APIView]:
-    # A new ``post`` per view: extend_schema annotates the function object it is given, so sharing the
-    # base class's function would give every transition the last one's schema and operation id.
-    @extend_schema(
-        operation_id=f"declarations_{name}",
-        summary=summary,
-        request=None if serializer is s.EmptySerializer else serializer,
-        responses={200: s.DeclarationSerializer, **ERRORS},
-    )
-    def post(self: DeclarationTransitionView, request: Request, pk: int) -> Response:
-        return self.take(request, pk)
+def _transition_views(
+    kind: str,
+    *,
+    fetch: Callable[[Any, int], Any],
+    services: Mapping[str, Callable[..., Any]],
+    render: Callable[[Request, Any], Response],
+    response: type[Serializer[Any]],
+    endpoints: dict[str, tuple[type[Serializer[Any]], str]],
+) -> dict[str, type[APIView]]:
+    """One view class per transition of ``kind`` (``declaration``, ``notice``, ``tender``), built from
+    ``{name: (body serializer, summary)}``."""
 
-    return type(
-        f"Declaration{name.title().replace('_', '')}View",
-        (DeclarationTransitionView,),
-        {"transition": name, "body_fields": tuple(serializer().fields), "post": post, "__doc__": summary},
-    )
+    def view(name: str, serializer: type[Serializer[Any]], summary: str) -> type[APIView]:
+        # A new ``post`` per view: extend_schema annotates the function object it is given, so sharing the
+        # base class's function would give every transition the last one's schema and operation id.
+        @extend_schema(
+            operation_id=f"{kind}s_{name}",
+            summary=summary,
+            request=None if serializer is s.EmptySerializer else serializer,
+            responses={200: response, **ERRORS},
+        )
+        def post(self: TransitionView, request: Request, pk: int) -> Response:
+            return self.take(request, pk)
+
+        attributes = {
+            "transition": name,
+            "body_fields": tuple(serializer().fields),
+            "fetch": staticmethod(fetch),
+            "services": services,
+            "id_argument": f"{kind}_id",
+            "render": staticmethod(render),
+            "post": post,
+            "__doc__": summary,
+        }
+        return type(f"{kind.title()}{name.title().replace('_', '')}View", (TransitionView,), attributes)
+
+    return {name: view(name, serializer, summary) for name, (serializer, summary) in endpoints.items()}
 
 
-TRANSITION_VIEWS: dict[str, type[APIView]] = {
-    "submit": _transition_view("submit", s.EmptySerializer, "Submit a draft for review."),
-    "resubmit": _transition_view("resubmit", s.EmptySerializer, "Submit a returned declaration again."),
-    "start_review": _transition_view("start_review", s.EmptySerializer, "Take a submitted declaration into review."),
-    "return_for_correction": _transition_view(
-        "return_for_correction", s.ReturnSerializer, "Return to the filer with a comment and per-field remarks."
-    ),
-    "accept": _transition_view("accept", s.CommentSerializer, "Accept a declaration under review."),
-    "refer": _transition_view(
-        "refer", s.ReasonSerializer, "Refer a declaration under review to the agency for verification."
-    ),
-    "conclude": _transition_view(
-        "conclude",
-        s.ConclusionInputSerializer,
-        "The agency concludes a preliminary declaration under review, or a referred declaration.",
-    ),
-    "publish": _transition_view(
-        "publish", s.EmptySerializer, "Publish an accepted (or concluded) declaration, redacted."
-    ),
-    "withdraw_publication": _transition_view(
-        "withdraw_publication", s.ReasonSerializer, "Withdraw a publication, leaving a tombstone."
-    ),
-    "discard": _transition_view("discard", s.EmptySerializer, "Discard a draft that was never submitted."),
-}
+TRANSITION_VIEWS = _transition_views(
+    "declaration",
+    fetch=policies.get_visible_declaration,
+    services=services.TRANSITION_SERVICES,
+    render=_render,
+    response=s.DeclarationSerializer,
+    endpoints={
+        "submit": (s.EmptySerializer, "Submit a draft for review."),
+        "resubmit": (s.EmptySerializer, "Submit a returned declaration again."),
+        "start_review": (s.EmptySerializer, "Take a submitted declaration into review."),
+        "return_for_correction": (s.ReturnSerializer, "Return to the filer with a comment and per-field remarks."),
+        "accept": (s.CommentSerializer, "Accept a declaration under review."),
+        "refer": (s.ReasonSerializer, "Refer a declaration under review to the agency for verification."),
+        "conclude": (
+            s.ConclusionInputSerializer,
+            "The agency concludes a preliminary declaration under review, or a referred declaration.",
+        ),
+        "publish": (s.EmptySerializer, "Publish an accepted (or concluded) declaration, redacted."),
+        "withdraw_publication": (s.ReasonSerializer, "Withdraw a publication, leaving a tombstone."),
+        "discard": (s.EmptySerializer, "Discard a draft that was never submitted."),
+    },
+)
 
 
 class DeclarationAssignView(APIView):
@@ -300,62 +323,27 @@ class NoticeDetailView(APIView):
         return _render_notice(request, notices.notice_update(actor=request.user, notice_id=pk, **fields))
 
 
-class NoticeTransitionView(APIView):
-    """Base of the notice transitions: visibility first, then the service with the body's raw fields."""
-
-    transition: ClassVar[str]
-    body_fields: ClassVar[tuple[str, ...]] = ()
-
-    def take(self, request: Request, pk: int) -> Response:
-        policies.get_visible_notice(request.user, pk)
-        body = _json_object(request)
-        service = notices.NOTICE_TRANSITION_SERVICES[self.transition]
-        arguments = {name: body.get(name) for name in self.body_fields}
-        return _render_notice(request, service(actor=request.user, notice_id=pk, **arguments))
-
-
-def _notice_transition_view(name: str, serializer: type[Serializer[Any]], summary: str) -> type[APIView]:
-    @extend_schema(
-        operation_id=f"notices_{name}",
-        summary=summary,
-        request=None if serializer is s.EmptySerializer else serializer,
-        responses={200: s.NoticeSerializer, **ERRORS},
-    )
-    def post(self: NoticeTransitionView, request: Request, pk: int) -> Response:
-        return self.take(request, pk)
-
-    return type(
-        f"Notice{name.title().replace('_', '')}View",
-        (NoticeTransitionView,),
-        {"transition": name, "body_fields": tuple(serializer().fields), "post": post, "__doc__": summary},
-    )
-
-
-NOTICE_TRANSITION_VIEWS: dict[str, type[APIView]] = {
-    "submit": _notice_transition_view("submit", s.EmptySerializer, "Submit a draft notice for review."),
-    "resubmit": _notice_transition_view("resubmit", s.EmptySerializer, "Submit a returned notice again."),
-    "start_review": _notice_transition_view("start_review", s.EmptySerializer, "Take a submitted notice into review."),
-    "return_for_correction": _notice_transition_view(
-        "return_for_correction", s.NoticeReturnSerializer, "Return the notice to its filer with a comment."
-    ),
-    "acknowledge": _notice_transition_view(
-        "acknowledge",
-        s.CommentSerializer,
-        "Acknowledge a notice under review: a conflict needs a recorded resolution, every red flag a reason.",
-    ),
-    "refer": _notice_transition_view(
-        "refer", s.ReasonSerializer, "Refer a notice under review to the agency for verification."
-    ),
-    "conclude": _notice_transition_view(
-        "conclude", s.ConclusionInputSerializer, "The agency concludes a referred notice."
-    ),
-    "publish": _notice_transition_view(
-        "publish", s.EmptySerializer, "Publish an acknowledged notice, or one the agency found no violation in."
-    ),
-    "withdraw_publication": _notice_transition_view(
-        "withdraw_publication", s.ReasonSerializer, "Withdraw a published notice, leaving a tombstone."
-    ),
-}
+NOTICE_TRANSITION_VIEWS = _transition_views(
+    "notice",
+    fetch=policies.get_visible_notice,
+    services=notices.NOTICE_TRANSITION_SERVICES,
+    render=_render_notice,
+    response=s.NoticeSerializer,
+    endpoints={
+        "submit": (s.EmptySerializer, "Submit a draft notice for review."),
+        "resubmit": (s.EmptySerializer, "Submit a returned notice again."),
+        "start_review": (s.EmptySerializer, "Take a submitted notice into review."),
+        "return_for_correction": (s.NoticeReturnSerializer, "Return the notice to its filer with a comment."),
+        "acknowledge": (
+            s.CommentSerializer,
+            "Acknowledge a notice under review: a conflict needs a recorded resolution, every red flag a reason.",
+        ),
+        "refer": (s.ReasonSerializer, "Refer a notice under review to the agency for verification."),
+        "conclude": (s.ConclusionInputSerializer, "The agency concludes a referred notice."),
+        "publish": (s.EmptySerializer, "Publish an acknowledged notice, or one the agency found no violation in."),
+        "withdraw_publication": (s.ReasonSerializer, "Withdraw a published notice, leaving a tombstone."),
+    },
+)
 
 
 class NoticeResolutionView(APIView):
@@ -584,41 +572,25 @@ class TenderMemberRecuseView(APIView):
         return _render_tender(request, policies.get_visible_tender(request.user, pk))
 
 
-class TenderTransitionView(APIView):
-    """Base of the tender transitions: visibility first, then the service; they read no body."""
-
-    transition: ClassVar[str]
-
-    def take(self, request: Request, pk: int) -> Response:
-        policies.get_visible_tender(request.user, pk)
-        service = tenders.TENDER_TRANSITION_SERVICES[self.transition]
-        return _render_tender(request, service(actor=request.user, tender_id=pk))
-
-
-def _tender_transition_view(name: str, summary: str) -> type[APIView]:
-    @extend_schema(
-        operation_id=f"tenders_{name}", summary=summary, request=None, responses={200: s.TenderSerializer, **ERRORS}
-    )
-    def post(self: TenderTransitionView, request: Request, pk: int) -> Response:
-        return self.take(request, pk)
-
-    return type(
-        f"Tender{name.title().replace('_', '')}View",
-        (TenderTransitionView,),
-        {"transition": name, "post": post, "__doc__": summary},
-    )
-
-
-TENDER_TRANSITION_VIEWS: dict[str, type[APIView]] = {
-    "open_declarations": _tender_transition_view(
-        "open_declarations", "Ask every committee member for a notice: a draft for each, and an e-mail."
-    ),
-    "clear": _tender_transition_view(
-        "clear", "Clear the committee; refused, naming each member, until every member is cleared."
-    ),
-    "start_evaluation": _tender_transition_view("start_evaluation", "Start evaluating the bids."),
-    "close": _tender_transition_view("close", "Close the evaluation."),
-}
+TENDER_TRANSITION_VIEWS = _transition_views(
+    "tender",
+    fetch=policies.get_visible_tender,
+    services=tenders.TENDER_TRANSITION_SERVICES,
+    render=_render_tender,
+    response=s.TenderSerializer,
+    endpoints={
+        "open_declarations": (
+            s.EmptySerializer,
+            "Ask every committee member for a notice: a draft for each, and an e-mail.",
+        ),
+        "clear": (
+            s.EmptySerializer,
+            "Clear the committee; refused, naming each member, until every member is cleared.",
+        ),
+        "start_evaluation": (s.EmptySerializer, "Start evaluating the bids."),
+        "close": (s.EmptySerializer, "Close the evaluation."),
+    },
+)
 
 
 @_list_schema(s.OrganisationSerializer)
