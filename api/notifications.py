@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 
 from api.filters import BooleanChoiceFilter
 from api.views import READ_ERRORS, _list_schema
-from workflow import inbox
+from workflow import inbox, policies
 from workflow.models import Notification
 
 
@@ -60,7 +60,7 @@ class NotificationListView(generics.ListAPIView[Notification]):
     filterset_class = NotificationFilter
 
     def get_queryset(self) -> QuerySet[Notification]:
-        return inbox.notifications_for(self.request.user)
+        return policies.visible_notifications(self.request.user)
 
 
 class NotificationUnreadCountView(APIView):

@@ -1,7 +1,7 @@
 """The in-app inbox: a user's own notifications, read and unread.
 
-Only the recipient sees a notification or marks it read; another user's notification is not found, the
-same answer as a missing one.
+Only the recipient sees a notification or marks it read (``policies.visible_notifications``); another
+user's notification is not found, the same answer as a missing one.
 """
 
 from __future__ import annotations
@@ -12,15 +12,8 @@ from django.db import transaction
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.utils import timezone
 
-from workflow.errors import ObjectNotFound
+from workflow import policies
 from workflow.models import Notification
-
-
-def notifications_for(user: Any) -> QuerySet[Notification]:
-    """The user's own notifications, newest first; nobody's for an anonymous or inactive user."""
-    if not (getattr(user, "is_authenticated", False) and user.is_active):
-        return Notification.objects.none()
-    return Notification.objects.filter(recipient_id=user.pk).order_by("-created_at", "-id")
 
 
 def unread_first(notifications: QuerySet[Notification]) -> QuerySet[Notification]:
@@ -31,24 +24,13 @@ def unread_first(notifications: QuerySet[Notification]) -> QuerySet[Notification
 
 def unread_count(user: Any) -> int:
     """How many of the user's notifications are unread."""
-    return notifications_for(user).filter(read_at__isnull=True).count()
-
-
-def get_own_notification(user: Any, pk: Any, *, for_update: bool = False) -> Notification:
-    """One of the user's own notifications; another's, or a missing one, is not found."""
-    queryset = notifications_for(user)
-    if for_update:
-        queryset = queryset.select_for_update()
-    try:
-        return queryset.get(pk=pk)
-    except (Notification.DoesNotExist, ValueError, TypeError):
-        raise ObjectNotFound from None
+    return policies.visible_notifications(user).filter(read_at__isnull=True).count()
 
 
 @transaction.atomic
 def notification_mark_read(*, actor: Any, notification_id: Any) -> Notification:
     """Mark one of the actor's notifications read; one already read keeps the time it was first read."""
-    notification = get_own_notification(actor, notification_id, for_update=True)
+    notification = policies.get_visible_notification(actor, notification_id, for_update=True)
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
@@ -58,4 +40,4 @@ def notification_mark_read(*, actor: Any, notification_id: Any) -> Notification:
 @transaction.atomic
 def notifications_mark_all_read(*, actor: Any) -> int:
     """Mark every unread notification of the actor read; returns how many were unread."""
-    return notifications_for(actor).filter(read_at__isnull=True).update(read_at=timezone.now())
+    return policies.visible_notifications(actor).filter(read_at__isnull=True).update(read_at=timezone.now())

@@ -51,6 +51,7 @@ from declarations.rules import (
 )
 from workflow.audit import history_for
 from workflow.errors import ObjectNotFound
+from workflow.models import Notification
 
 User = get_user_model()
 M = TypeVar("M", bound=Model)
@@ -320,6 +321,18 @@ def grant_committee_manager(*, tender: Tender, user: Any) -> None:
     assign_perm(MANAGE_COMMITTEE_PERMISSION, user, tender)
     user.__dict__.pop("_perm_cache", None)
     user.__dict__.pop("_managed_tender_ids", None)
+
+
+def visible_notifications(user: Any) -> QuerySet[Notification]:
+    """The user's own in-app notifications, newest first; nobody's for an anonymous or inactive user."""
+    if not _is_active_user(user):
+        return Notification.objects.none()
+    return Notification.objects.filter(recipient_id=user.pk).order_by("-created_at", "-id")
+
+
+def get_visible_notification(user: Any, pk: Any, *, for_update: bool = False) -> Notification:
+    """One of the user's own notifications; another's, or a missing one, is not found."""
+    return _get_visible(visible_notifications(user), pk, for_update=for_update)
 
 
 def visible_organisations(user: Any) -> QuerySet[Organisation]:
