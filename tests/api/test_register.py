@@ -8,7 +8,6 @@ import html
 import io
 import json
 import re
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -22,14 +21,12 @@ from declarations.content import field_policy, sample_content
 from declarations.models import Declaration, Notice, PublicSnapshot, Tender
 from tests.factories import (
     TRANSITION_ARGS,
-    OrganisationFactory,
     PositionFactory,
     assign_to_agency,
     make_declaration,
-    make_reviewer,
-    make_supervisor,
 )
 from tests.notice_factories import conflict_fields, make_notice
+from tests.register_factories import publish_declaration
 from workflow import notices, register, services
 from workflow.models import TransitionLog
 
@@ -49,57 +46,6 @@ def absolute(path: str) -> str:
 
 
 # --- records ----------------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def tree():
-    aimag = OrganisationFactory(kind="governor_office", name="Дорноговь аймгийн ЗДТГ")
-    department = OrganisationFactory(parent=aimag, name="Санхүүгийн хэлтэс")
-    elsewhere = OrganisationFactory(kind="governor_office", name="Өмнөговь аймгийн ЗДТГ")
-    return SimpleNamespace(
-        aimag=aimag,
-        department=department,
-        elsewhere=elsewhere,
-        reviewer=make_reviewer(aimag),
-        foreign_reviewer=make_reviewer(elsewhere),
-        supervisor=make_supervisor(),
-    )
-
-
-def publish_declaration(tree, organisation, *, name, title, kind="annual", year=2025, state="published"):
-    position = PositionFactory(organisation=organisation, title=title, official__full_name=name)
-    reviewer = tree.foreign_reviewer if organisation == tree.elsewhere else tree.reviewer
-    declaration = make_declaration(
-        state, position=position, reviewer=reviewer, supervisor=tree.supervisor, kind=kind, year=year
-    )
-    return PublicSnapshot.objects.get(declaration=declaration)
-
-
-@pytest.fixture
-def records(tree):
-    """Five records, published in this order: three declarations, a notice, and a withdrawn declaration."""
-    notice_position = PositionFactory(
-        organisation=tree.department, title="Мэргэжилтэн", official__full_name="Сүхийн Номин"
-    )
-    return SimpleNamespace(
-        tree=tree,
-        bold=publish_declaration(tree, tree.department, name="Батын Болд", title="Хэлтсийн дарга", year=2024),
-        saraa=publish_declaration(
-            tree, tree.aimag, name="Доржийн Сараа", title="Ахлах мэргэжилтэн", kind="appointment"
-        ),
-        bat=publish_declaration(tree, tree.elsewhere, name="Болдын Бат", title="Нягтлан бодогч"),
-        nomin=PublicSnapshot.objects.get(
-            notice=make_notice("published", position=notice_position, reviewer=tree.reviewer, action_date="2023-06-01")
-        ),
-        oyun=publish_declaration(
-            tree,
-            tree.department,
-            name="Ганбатын Оюун",
-            title="Хэлтсийн дарга",
-            kind="significant_change",
-            state="withdrawn",
-        ),
-    )
 
 
 def result_ids(response) -> list[int]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import html
 import re
-from types import SimpleNamespace
 
 import pytest
 from django.test import Client
@@ -19,67 +18,14 @@ from tests.factories import (
     OrganisationFactory,
     PositionFactory,
     make_declaration,
-    make_reviewer,
-    make_supervisor,
 )
-from tests.notice_factories import make_notice
+from tests.register_factories import publish_declaration
 from web import urls as web_urls
 from workflow import register, services
 
 WITHDRAWAL_REASON = TRANSITION_ARGS["withdraw_publication"]["reason"]
 CONCLUSION = TRANSITION_ARGS["conclude"]
 RESULT_LINK = re.compile(r'<a href="/register/(\d+)/"[^>]*>')
-
-
-@pytest.fixture
-def tree():
-    aimag = OrganisationFactory(kind="governor_office", name="Дорноговь аймгийн ЗДТГ")
-    department = OrganisationFactory(parent=aimag, name="Санхүүгийн хэлтэс")
-    elsewhere = OrganisationFactory(kind="governor_office", name="Өмнөговь аймгийн ЗДТГ")
-    return SimpleNamespace(
-        aimag=aimag,
-        department=department,
-        elsewhere=elsewhere,
-        reviewer=make_reviewer(aimag),
-        foreign_reviewer=make_reviewer(elsewhere),
-        supervisor=make_supervisor(),
-    )
-
-
-def publish_declaration(tree, organisation, *, name, title, kind="annual", year=2025, state="published"):
-    position = PositionFactory(organisation=organisation, title=title, official__full_name=name)
-    reviewer = tree.foreign_reviewer if organisation == tree.elsewhere else tree.reviewer
-    declaration = make_declaration(
-        state, position=position, reviewer=reviewer, supervisor=tree.supervisor, kind=kind, year=year
-    )
-    return PublicSnapshot.objects.get(declaration=declaration)
-
-
-@pytest.fixture
-def records(tree):
-    """Five records, published in this order: three declarations, a notice, and a withdrawn declaration."""
-    notice_position = PositionFactory(
-        organisation=tree.department, title="Мэргэжилтэн", official__full_name="Сүхийн Номин"
-    )
-    return SimpleNamespace(
-        tree=tree,
-        bold=publish_declaration(tree, tree.department, name="Батын Болд", title="Хэлтсийн дарга", year=2024),
-        saraa=publish_declaration(
-            tree, tree.aimag, name="Доржийн Сараа", title="Ахлах мэргэжилтэн", kind="appointment"
-        ),
-        bat=publish_declaration(tree, tree.elsewhere, name="Болдын Бат", title="Нягтлан бодогч"),
-        nomin=PublicSnapshot.objects.get(
-            notice=make_notice("published", position=notice_position, reviewer=tree.reviewer, action_date="2023-06-01")
-        ),
-        oyun=publish_declaration(
-            tree,
-            tree.department,
-            name="Ганбатын Оюун",
-            title="Хэлтсийн дарга",
-            kind="significant_change",
-            state="withdrawn",
-        ),
-    )
 
 
 def page(path: str, params=None, language: str = "en") -> str:
