@@ -38,7 +38,6 @@ ASSIGN_PERMISSION = "declarations.assign_reviewers"
 AGENCY_REVIEWER_PERMISSION = "declarations.agency_review"
 # While the agency works on a filing: a preliminary declaration in review, any filing once referred.
 ASSIGNABLE_STATES = ("submitted", "under_review", "referred")
-INTERNAL_STEPS = ("refer", "assign_reviewer")
 
 FINDING_NOT_FOR_FILING = _("Choose a finding that applies to this filing.")
 LEGAL_ARTICLE_REQUIRED = _("Name the legal article the conclusion rests on.")
