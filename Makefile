@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test install migrate demo serve lint format typecheck contracts check messages bench clean
+.PHONY: run test install system-packages migrate demo serve lint format typecheck contracts check messages bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,7 +15,21 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+install: system-packages $(STAMP)
+
+# Debian packages the project needs beyond Python: Chromium for the browser tests (never Playwright's own
+# download), and Pango, HarfBuzz, fontconfig and the DejaVu fonts for WeasyPrint's PDFs. Installed with
+# apt-get when missing (as root, or through sudo); otherwise the missing ones are named and make stops.
+DEBIAN_PACKAGES := chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1 fonts-dejavu-core
+system-packages:
+	@missing=$$(for package in $(DEBIAN_PACKAGES); do dpkg -s $$package >/dev/null 2>&1 || echo $$package; done); \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ]; then sudo=; elif command -v sudo >/dev/null 2>&1; then sudo=sudo; \
+		else echo "Install these Debian packages first: $$missing" >&2; exit 1; fi; \
+		echo "Installing Debian packages: $$missing"; \
+		DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -q $$missing >/dev/null \
+		|| { $$sudo apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -q $$missing >/dev/null; }; \
+	fi
 
 # The compiled .mo files are committed: without GNU gettext (msgfmt) the committed ones are used as they are.
 messages: $(STAMP)

@@ -7,7 +7,6 @@ into labelled sections with the form schema's own labels.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
@@ -19,15 +18,6 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
-from declarations.content import (
-    CHOICE_LABELS,
-    CURRENT_FORM_VERSION,
-    FORMS,
-    FieldKind,
-    FieldSpec,
-    FormSchema,
-    SectionSpec,
-)
 from declarations.models import (
     Conclusion,
     ConclusionFinding,
@@ -39,14 +29,13 @@ from declarations.models import (
     PublicSnapshot,
     RecordKind,
 )
+from web.content import NO, YES, Entry, declaration_sections
 from workflow import register
 from workflow.errors import ObjectNotFound
 from workflow.publication import CONCLUSION_FIELD_POLICY, NOTICE_FIELD_POLICY
 
 MAX_ID = 2**63 - 1
 TEXT_MAX_LENGTH = 255
-YES = _("Yes")
-NO = _("No")
 # Wide selects and long words must not push the page wider than a phone's screen.
 FIT_WIDTH = {"style": "max-width: 100%; box-sizing: border-box"}
 
@@ -140,67 +129,6 @@ def register_search(request: HttpRequest) -> HttpResponse:
 
 
 # --- one record -------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One labelled value of a record."""
-
-    label: Any
-    value: Any
-
-
-@dataclass(frozen=True)
-class Row:
-    """One row of a section (a single-object section has one): its values and its nested sections."""
-
-    entries: list[Entry]
-    subsections: list[Section] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Section:
-    label: Any
-    many: bool
-    rows: list[Row]
-
-
-def _form_of(content: dict[str, Any]) -> FormSchema:
-    """The form whose sections the content has (the snapshot does not name its form version)."""
-    for form in FORMS.values():
-        if {section.name for section in form.sections} == set(content):
-            return form
-    return FORMS[CURRENT_FORM_VERSION]
-
-
-def _value(spec: FieldSpec, value: Any) -> Any:
-    if spec.kind == FieldKind.CHOICE:
-        return CHOICE_LABELS.get(value, value)
-    if spec.kind == FieldKind.BOOLEAN:
-        return YES if value else NO
-    return value
-
-
-def _row(spec: SectionSpec, obj: dict[str, Any]) -> Row:
-    entries = [
-        Entry(label=field_spec.label, value=_value(field_spec, obj[field_spec.name]))
-        for field_spec in spec.fields
-        if obj.get(field_spec.name) not in (None, "")
-    ]
-    return Row(entries=entries, subsections=[_section(sub, obj.get(sub.name)) for sub in spec.subsections])
-
-
-def _section(spec: SectionSpec, value: Any) -> Section:
-    if spec.many:
-        objects = [obj for obj in value if isinstance(obj, dict)] if isinstance(value, list) else []
-    else:
-        objects = [value] if isinstance(value, dict) and value else []
-    return Section(label=spec.label, many=spec.many, rows=[_row(spec, obj) for obj in objects])
-
-
-def declaration_sections(content: dict[str, Any]) -> list[Section]:
-    """A declaration's public content as the form's sections, with the form's labels."""
-    return [_section(spec, content.get(spec.name)) for spec in _form_of(content).sections]
 
 
 _NOTICE_CHOICES: dict[str, Any] = {"outcome": NoticeOutcome, "proposed_handling": ConflictHandling}

@@ -1,7 +1,9 @@
+"""The web pages. Each area of the site keeps its views and its ``urlpatterns`` in its own module."""
+
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from web import views
+from web import dashboard, filing, inbox, notices, pdf, review, tenders, views
 from web.register import register_record, register_search
 
 app_name = "web"
@@ -14,4 +16,11 @@ urlpatterns = [
     path("invitation/done/", views.invitation_done, name="invitation_done"),
     path("register/", register_search, name="register"),
     path("register/<int:pk>/", register_record, name="register_record"),
+    *filing.urlpatterns,
+    *review.urlpatterns,
+    *notices.urlpatterns,
+    *tenders.urlpatterns,
+    *dashboard.urlpatterns,
+    *inbox.urlpatterns,
+    *pdf.urlpatterns,
 ]

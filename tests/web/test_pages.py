@@ -19,6 +19,7 @@ from django.utils.translation import templatize
 from declarations.models import DeclarationState, PublicSnapshot
 from tests.factories import OrganisationFactory, PositionFactory, UserFactory, make_declaration, make_reviewer
 from tests.notice_factories import make_notice
+from tests.web.conftest import AREA_PAGES
 from workflow import notices, register, services
 from workflow.invitations import invitation_link
 
@@ -378,7 +379,7 @@ def register_records(monkeypatch):
 
 
 @pytest.fixture
-def pages(office, register_records):
+def pages(office, register_records, request):
     """Every page, as (name, request): the home page for a visitor, a filer and an ЭБАТ, the login page, empty
     and after a wrong password, the invitation pages, and the public register's search and record pages. A
     request takes the Accept-Language header."""
@@ -429,6 +430,8 @@ def pages(office, register_records):
             "login, wrong password",
             lambda headers: Client().post("/login/", {"username": "nobody", "password": "wrong"}, **headers),
         ),
+        # Each area of the site lists its own pages in tests/web/pages_<area>.py.
+        *(page for area in AREA_PAGES for page in request.getfixturevalue(area)),
     ]
 
 

@@ -1,0 +1,8 @@
+"""The filing pages, for the every-page checks in tests/web/test_pages.py."""
+
+import pytest
+
+
+@pytest.fixture
+def filing_pages():
+    return []
