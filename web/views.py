@@ -6,18 +6,17 @@ from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse_lazy
+from django.views.decorators.http import require_safe
 
-from declarations.models import DeclarationState
-from workflow import policies
+from workflow import dashboard
 
 
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
+    """What the site is and how to sign in; for a signed-in user, what waits for them in each of their roles."""
     context: dict[str, object] = {}
     if request.user.is_authenticated:
-        own = policies.visible_declarations(request.user).filter(official__user=request.user)
-        context["returned_count"] = own.filter(state=DeclarationState.RETURNED).count()
-        context["draft_count"] = own.filter(state=DeclarationState.DRAFT).count()
-        context["queue_count"] = policies.review_queue_for(request.user).count()
+        context["summary"] = dashboard.home_summary(request.user)
     return render(request, "web/home.html", context)
 
 

@@ -107,9 +107,11 @@ def html_lang(page: str) -> str:
 
 
 def counts(page: str) -> list[str]:
+    """The text of each count of the home page (a count may be a link)."""
     match = re.search(r'<ul class="counts">(.*?)</ul>', page, re.S)
     assert match, "the page shows no counts"
-    return [" ".join(html.unescape(item).split()) for item in re.findall(r"<li>(.*?)</li>", match.group(1), re.S)]
+    items = re.findall(r"<li>(.*?)</li>", match.group(1), re.S)
+    return [" ".join(html.unescape(re.sub(r"<[^>]+>", "", item)).split()) for item in items]
 
 
 def get(client: Client, path: str, language: str) -> str:
@@ -183,16 +185,12 @@ def office():
         (
             "filer",
             "en",
-            [
-                "2 draft declarations",
-                "1 declaration returned for correction",
-                "0 filings waiting for your review",
-            ],
+            ["2 draft declarations", "1 declaration returned for correction", "0 unread notifications"],
         ),
         (
             "filer",
             "mn",
-            ["2 ноорог мэдүүлэг", "Засварлуулахаар буцаасан 1 мэдүүлэг", "Таны хянахыг хүлээж буй 0 мэдүүлэг"],
+            ["2 ноорог мэдүүлэг", "Засварлуулахаар буцаасан 1 мэдүүлэг", "Уншаагүй 0 сонордуулга"],
         ),
         (
             "reviewer",
@@ -201,12 +199,22 @@ def office():
                 "1 draft declaration",
                 "0 declarations returned for correction",
                 "3 filings waiting for your review",
+                "0 notices waiting for your review",
+                "0 overdue declarations in the organisations you follow",
+                "0 unread notifications",
             ],
         ),
         (
             "reviewer",
             "mn",
-            ["1 ноорог мэдүүлэг", "Засварлуулахаар буцаасан 0 мэдүүлэг", "Таны хянахыг хүлээж буй 3 мэдүүлэг"],
+            [
+                "1 ноорог мэдүүлэг",
+                "Засварлуулахаар буцаасан 0 мэдүүлэг",
+                "Таны хянахыг хүлээж буй 3 мэдүүлэг",
+                "Таны хянахыг хүлээж буй 0 мэдэгдэл",
+                "Таны хариуцсан байгууллагуудын хугацаа хэтэрсэн 0 мэдүүлэг",
+                "Уншаагүй 0 сонордуулга",
+            ],
         ),
     ],
 )
