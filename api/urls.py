@@ -2,9 +2,9 @@
 
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
-from rest_framework.authtoken.views import obtain_auth_token
 
 from api import views
+from api.auth import TokenView
 from api.nominations import (
     NominationAppointView,
     NominationDetailView,
@@ -30,7 +30,7 @@ from api.reports import ComplianceReportView, NoticeReportView, PreliminaryRepor
 app_name = "api"
 
 urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="token"),
+    path("auth/token/", TokenView.as_view(), name="token"),
     path("me/", views.MeView.as_view(), name="me"),
     path("declarations/", views.DeclarationListCreateView.as_view(), name="declaration-list"),
     path("declarations/<int:pk>/", views.DeclarationDetailView.as_view(), name="declaration-detail"),
@@ -111,5 +111,6 @@ urlpatterns = [
     path("reports/preliminary/", PreliminaryReportView.as_view(), name="report-preliminary"),
     # Last: any other address ending in a slash (a non-numeric id, an unknown action) gets the API's JSON
     # 404; an address without the slash still gets CommonMiddleware's redirect to it.
-    re_path(r"^(?:.*/)?$", views.NotFoundView.as_view(), name="not-found"),
+    # ``[\s\S]``, not ``.``: an id holding a line break (``%0A``) is an address like any other.
+    re_path(r"^(?:[\s\S]*/)?$", views.NotFoundView.as_view(), name="not-found"),
 ]

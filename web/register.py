@@ -37,7 +37,7 @@ from workflow.publication import CONCLUSION_FIELD_POLICY, NOTICE_FIELD_POLICY
 MAX_ID = 2**63 - 1
 TEXT_MAX_LENGTH = 255
 # Wide selects and long words must not push the page wider than a phone's screen.
-FIT_WIDTH = {"style": "max-width: 100%; box-sizing: border-box"}
+FIT_WIDTH = {"class": "fit"}
 
 
 # --- search ---------------------------------------------------------------------------------------------

@@ -10,8 +10,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from declarations.content import CURRENT_FORM_VERSION, ContentError, validate_content
-from declarations.models import Declaration, DeclarationRevision, DeclarationState, Obligation
+from declarations.content import ContentError, validate_content
+from declarations.models import Declaration, DeclarationState, Obligation
 from workflow import obligations, policies, services
 from workflow.errors import ObjectNotFound
 
@@ -60,14 +60,7 @@ def prefill_source(user: Any) -> Declaration | None:
     if not getattr(user, "is_authenticated", False):
         return None
     revision = (
-        DeclarationRevision.objects.filter(
-            declaration__official__user=user,
-            declaration__state__in=FINAL_STATES,
-            form_version=CURRENT_FORM_VERSION,
-        )
-        .select_related("declaration__position__organisation")
-        .order_by("-declaration__accepted_at", "-number")
-        .first()
+        services.prefill_revisions(official__user=user).select_related("declaration__position__organisation").first()
     )
     return revision.declaration if revision is not None else None
 

@@ -7,6 +7,7 @@ raises ``ObjectNotFound`` exactly like a missing one; capability checks live on 
 
 from __future__ import annotations
 
+import datetime
 from functools import reduce
 from operator import or_
 from typing import Any, TypeVar
@@ -16,7 +17,8 @@ from django.contrib.auth.backends import BaseBackend, ModelBackend
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import NotSupportedError
-from django.db.models import BooleanField, F, Func, Model, Q, QuerySet, Value
+from django.db.models import BooleanField, Exists, F, Func, Model, OuterRef, Q, QuerySet, Value
+from django.utils import timezone
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 
 from declarations.models import (
@@ -72,22 +74,34 @@ def _has_global_perm(user: Any, perm: str) -> bool:
     return _is_active_user(user) and (user.is_superuser or ModelBackend().has_perm(user, perm))
 
 
+def _holds_post_in_granted_organisation(user: Any, today: datetime.date) -> Exists:
+    """The user holds a post in the organisation (``OuterRef("pk")``) that has not ended by ``today``."""
+    return Exists(Position.objects.filter(organisation=OuterRef("pk"), official__user=user).exclude(end_date__lt=today))
+
+
 def reviewer_organisation_paths(user: Any) -> tuple[str, ...]:
-    """Materialised paths of the organisations whose subtrees the user reviews (cached on the user)."""
+    """Materialised paths of the organisations whose subtrees the user reviews (cached on the user).
+
+    An authorised official (ЭБАТ) is one of the organisation's own officials: an organisation grant counts only
+    while its holder holds a post in that organisation, so the scope ends the day after the post's end date,
+    with no job to run and whoever recorded the end date. The cache is for one day (a request's user object
+    lives for one request; a long-lived one, in a task, is asked again after midnight).
+    """
     if not _is_active_user(user):
         return ()
+    today = timezone.localdate()
     cached = getattr(user, "_review_scope_paths", None)
-    if cached is None:
+    if cached is None or cached[0] != today:
         organisations = get_objects_for_user(
             user,
             REVIEW_FILINGS_PERMISSION,
             klass=Organisation,
             accept_global_perms=False,
             with_superuser=False,
-        )
-        cached = tuple(sorted(organisations.values_list("path", flat=True)))
+        ).filter(_holds_post_in_granted_organisation(user, today))
+        cached = (today, tuple(sorted(organisations.values_list("path", flat=True))))
         user._review_scope_paths = cached
-    return cached
+    return cached[1]
 
 
 def _subtree_q(paths: tuple[str, ...], field: str) -> Q:
@@ -394,11 +408,17 @@ def revoke_organisation_reviewer(*, organisation: Organisation, user: Any) -> No
 
 
 def reviewers_of(organisation: Organisation) -> QuerySet[Any]:
-    """Active users who review the organisation: grants on it or on any organisation above it."""
+    """Active users who review the organisation: grants on it or on any organisation above it, each counted
+    while its holder holds a post in the granted organisation (``reviewer_organisation_paths``)."""
+    post_held = Position.objects.filter(
+        official__user=OuterRef(OuterRef("pk")), organisation=OuterRef("content_object_id")
+    ).exclude(end_date__lt=timezone.localdate())
     grants = OrganisationGroupObjectPermission.objects.filter(
-        content_object_id__in=organisation.ancestors_and_self_ids(), permission__codename="review_filings"
-    ).values("group_id")
-    return User.objects.filter(is_active=True, groups__in=grants).distinct()
+        content_object_id__in=organisation.ancestors_and_self_ids(),
+        permission__codename="review_filings",
+        group__user=OuterRef("pk"),
+    ).filter(Exists(post_held))
+    return User.objects.filter(Exists(grants), is_active=True)
 
 
 class ReviewScopeBackend(BaseBackend):
@@ -623,3 +643,24 @@ def opens_campaigns(user: Any) -> bool:
     """Opening a year's annual campaign covers the whole country: administrators and holders of the global
     ``add_campaign`` permission (the Campaign admin's own permission)."""
     return _has_global_perm(user, "declarations.add_campaign")
+
+
+# --- The site's menu ----------------------------------------------------------------------------------
+
+
+def site_roles(user: Any) -> frozenset[str]:
+    """The roles whose pages the user's menu offers (cached on the user object): ``official`` (files
+    declarations and notices, and may open tenders), ``reviewer`` (an ЭБАТ's scope, the agency's global
+    review or filings the agency assigned). Each page still authorises on its own; this only decides links."""
+    if not _is_active_user(user):
+        return frozenset()
+    cached = getattr(user, "_site_roles", None)
+    if cached is None:
+        roles = set()
+        if Official.objects.filter(user=user).exists():
+            roles.add("official")
+        if reviewer_organisation_paths(user) or sees_all_declarations(user) or granted_declaration_ids(user):
+            roles.add("reviewer")
+        cached = frozenset(roles)
+        user._site_roles = cached
+    return cached

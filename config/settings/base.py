@@ -26,8 +26,12 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-insecure-key-change-me")
+# Earlier keys, newest first, still accepted for sessions and signed links while a new SECRET_KEY rolls out.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+# Other origins (scheme and host) whose forms may post here; the site's own origin needs no entry.
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -36,6 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "csp",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -50,6 +55,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -74,6 +80,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "web.navigation.navigation",
             ],
         },
     },
@@ -101,7 +108,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication and object permissions ----------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's username and password check, refused while the username or the client address is locked out
+    # after too many failures (workflow.accounts); first, so that force_login and the sessions use it.
+    "workflow.accounts.ThrottledModelBackend",
     # Review scope of declarations (ЭБАТ organisation subtrees, per-filing agency grants): the policy module.
     "workflow.policies.ReviewScopeBackend",
     # Other per-object grants (guardian's direct foreign-key tables).
@@ -109,14 +118,41 @@ AUTHENTICATION_BACKENDS = [
 ]
 ANONYMOUS_USER_NAME = None  # guardian: no anonymous user row; the public gets nothing from guardian.
 GUARDIAN_RAISE_403 = False
+# Wherever a password is chosen (the invitation page, the admin): not like the user's name or e-mail, at least
+# 8 characters, not one of the 20,000 most common, not only digits.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/"
+
+# --- Cookies and browser protections (every environment; production adds HTTPS-only cookies and HSTS) ---------
+SESSION_COOKIE_HTTPONLY = True  # page scripts never read the session cookie
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+X_FRAME_OPTIONS = "DENY"  # with the CSP's frame-ancestors 'none': no page is framed, anywhere
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"  # addresses (with ids in them) are not sent to other sites
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# --- Sign-in protection (workflow.accounts) ------------------------------------------------------------
+# After LOGIN_FAILURE_LIMIT failed sign-ins for one username within LOGIN_FAILURE_WINDOW_MINUTES, or
+# LOGIN_FAILURE_LIMIT_PER_IP from one client address (offices share an address, hence a larger number),
+# every sign-in for that username or from that address is refused for LOGIN_LOCKOUT_MINUTES, even with the
+# right password. It covers every form and endpoint that checks a password: the sign-in page, the admin's,
+# and the API's token endpoint. A successful sign-in clears the username's failures.
+LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_FAILURE_LIMIT_PER_IP = int(os.environ.get("LOGIN_FAILURE_LIMIT_PER_IP", "50"))
+LOGIN_FAILURE_WINDOW_MINUTES = int(os.environ.get("LOGIN_FAILURE_WINDOW_MINUTES", "15"))
+LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
+if min(LOGIN_FAILURE_LIMIT, LOGIN_FAILURE_LIMIT_PER_IP, LOGIN_FAILURE_WINDOW_MINUTES, LOGIN_LOCKOUT_MINUTES) < 1:
+    raise ImproperlyConfigured("The LOGIN_FAILURE_* and LOGIN_LOCKOUT_MINUTES settings must be positive whole numbers.")
+# How many reverse proxies (each appending to X-Forwarded-For) stand between the clients and the app. With 0
+# the client address is the connection's; behind one proxy, set 1, or every client shares the proxy's address.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 # --- Internationalisation -------------------------------------------------------------------------
 LANGUAGE_CODE = "mn"
@@ -125,6 +161,22 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Asia/Ulaanbaatar"
+
+# --- Content Security Policy (django-csp; config.csp relaxes it for the API documentation pages only) -------
+# Every page loads its scripts and style sheets from the site itself: no inline script or style, no other
+# origin, never framed. On in every environment, so that a page breaking it shows during development.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    },
+}
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
@@ -208,6 +260,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # DRF's parsers, refusing bodies nested too deeply or holding NUL or lone surrogates (a 400, not a 500).
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.JSONParser", "api.parsers.FormParser", "api.parsers.MultiPartParser"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
@@ -253,6 +307,15 @@ if not 0 <= DAILY_JOBS_HOUR <= 23:
 # Redis is the broker in production. Without it (the embedded default) tasks run in-process when called,
 # so `make run` needs no broker; the daily jobs then run from `manage.py run_daily_jobs` (cron).
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# The cache holds the sign-in failure counters: with Redis every app server counts the same failures; without
+# it (the embedded default, one process) the process's memory does.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "coi"}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "coi"}
+    )
+}
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True

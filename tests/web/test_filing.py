@@ -149,8 +149,9 @@ def test_the_list_page_costs_the_same_queries_for_more_declarations(filer, djang
             due_date=f"{year + 1}-02-15",
         )
 
-    # The session, the user, their permissions and review scope, the declarations, the obligations.
-    assert len(one) == 7
+    # The session, the user, their permissions and review scope, the declarations, the obligations, and for the
+    # menu whether the user is an official and holds filings granted one by one.
+    assert len(one) == 9
     with django_assert_num_queries(len(one)):
         response = client.get("/declarations/")
     assert len(response.context["declarations"]) == 6

@@ -254,7 +254,7 @@ def test_the_page_takes_the_same_number_of_queries_whatever_its_history(django_a
 # The session and its user; the reviewer's permissions (user, groups) and organisation grants; the declaration;
 # the reviewer's registration number and per-filing grants (separation of duties, the agency's scope); the
 # revision and the previous declaration's; the conclusions; the history with its actors.
-PAGE_QUERIES = 12
+PAGE_QUERIES = 13  # with the menu: whether the user is an official
 
 
 # --- display helpers --------------------------------------------------------------------------------------

@@ -208,10 +208,10 @@ def test_review_queue_leaves_out_a_filing_that_lists_the_reviewer_as_family():
 
 @pytest.mark.django_db
 def test_granting_and_revoking_an_organisation_reviewer_takes_effect_at_once():
-    # given a submitted declaration and an official of another organisation
+    # given a submitted declaration and another official of its organisation
     declaration = make_declaration("submitted")
     organisation = declaration.organisation
-    user = PositionFactory().official.user
+    user = PositionFactory(organisation=organisation).official.user
     with pytest.raises(errors.ObjectNotFound):
         policies.get_visible_declaration(user, declaration.pk)
 
