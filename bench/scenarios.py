@@ -41,7 +41,6 @@ from declarations.models import (
     OrganisationGroupObjectPermission,
     OrganisationUserObjectPermission,
     Position,
-    canonical_hash,
 )
 from workflow import audit, policies, services
 from workflow.models import TransitionLog
@@ -250,9 +249,17 @@ WITH perm_org AS (
         self.previous_hash = (
             f"SELECT hash FROM {t['log']} WHERE content_type_id = %s AND object_id = %s ORDER BY id DESC LIMIT 1"
         )
+        # The global chain: on PostgreSQL the same advisory lock the product takes, then the head.
+        self.lock_chain = (
+            f"SELECT pg_advisory_xact_lock({audit.GLOBAL_CHAIN_LOCK_KEY})"
+            if connection.vendor == "postgresql"
+            else None
+        )
+        self.chain_head = f"SELECT seq, hash FROM {t['log']} ORDER BY seq DESC LIMIT 1"
         self.insert_log = (
             f"INSERT INTO {t['log']} (content_type_id, object_id, transition, from_state, to_state, actor_id, at,"
-            " comment, remarks, previous_hash, hash) VALUES (%s, %s, %s, %s, %s, %s, %s, '', '[]', %s, %s)"
+            " comment, remarks, previous_hash, seq, global_previous_hash, hash)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s, '', '[]', %s, %s, %s, %s)"
         )
 
     def fetch(self, sql: str, **params: Any) -> list[tuple[Any, ...]]:
@@ -413,8 +420,18 @@ def start_review(data: BenchData, *, repetitions: int, warmup: int) -> ScenarioR
             )
             cursor.execute(hand.previous_hash, [content_type_id, declaration_id])
             previous = cursor.fetchone()
+            if hand.lock_chain:
+                cursor.execute(hand.lock_chain)
+            cursor.execute(hand.chain_head)
+            seq, global_previous = cursor.fetchone() or (0, "")
             entry_hash = _log_hash(
-                content_type_id, declaration_id, data.reviewer_id, now, previous[0] if previous else ""
+                content_type_id,
+                declaration_id,
+                data.reviewer_id,
+                now,
+                previous[0] if previous else "",
+                seq + 1,
+                global_previous,
             )
             cursor.execute(
                 hand.insert_log,
@@ -427,6 +444,8 @@ def start_review(data: BenchData, *, repetitions: int, warmup: int) -> ScenarioR
                     data.reviewer_id,
                     connection.ops.adapt_datetimefield_value(now),
                     previous[0] if previous else "",
+                    seq + 1,
+                    global_previous,
                     entry_hash,
                 ],
             )
@@ -446,7 +465,15 @@ def start_review(data: BenchData, *, repetitions: int, warmup: int) -> ScenarioR
     return ScenarioResult(scenario, *timings[:2], 1, None, *timings[2:])
 
 
-def _log_hash(content_type_id: int, object_id: int, actor_id: int, at: datetime.datetime, previous: str) -> str:
+def _log_hash(
+    content_type_id: int,
+    object_id: int,
+    actor_id: int,
+    at: datetime.datetime,
+    previous: str,
+    seq: int,
+    global_previous: str,
+) -> str:
     """SHA-256 over the log row's canonical JSON (sorted keys, no whitespace), written out by hand."""
     payload = {
         "content_type": content_type_id,
@@ -455,10 +482,12 @@ def _log_hash(content_type_id: int, object_id: int, actor_id: int, at: datetime.
         "from": S.SUBMITTED.value,
         "to": S.UNDER_REVIEW.value,
         "actor": actor_id,
-        "at": at.isoformat(),
+        "at": at.astimezone(datetime.UTC).isoformat(),
         "comment": "",
         "remarks": [],
         "previous": previous,
+        "seq": seq,
+        "global_previous": global_previous,
     }
     encoded = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
@@ -483,7 +512,7 @@ def _transition_outcome(declaration_id: int) -> dict[str, Any]:
                 "comment": entry.comment,
                 "remarks": entry.remarks,
                 "previous": entry.previous_hash,
-                "verifies": entry.hash == canonical_hash(audit.log_payload(entry)),
+                "verifies": entry.hash == audit.row_hash(entry),
             }
             for entry in entries
         ],

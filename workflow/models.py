@@ -1,4 +1,4 @@
-"""The append-only transition log: one row per applied transition, hash-chained per filing."""
+"""The append-only transition log: one row per applied transition, hash-chained per filing and globally."""
 
 from __future__ import annotations
 
@@ -13,8 +13,12 @@ from declarations.models import ImmutableModel
 class TransitionLog(ImmutableModel):
     """Who moved which filing from which state to which, when, and why.
 
-    ``hash`` covers the row's canonical content and ``previous_hash``, the hash of the filing's previous
-    row, so an edited, deleted or reordered row breaks the chain.
+    Two hash chains run through the log. ``previous_hash`` is the hash of the same filing's previous row
+    (empty on its first); ``seq`` numbers every row from 1 in the order written, and ``global_previous_hash``
+    is the hash of the row numbered ``seq - 1`` (empty on the first). ``hash`` covers the row's content and
+    both links (``workflow.audit.log_payload``), so a row edited, deleted, reordered or inserted behind the
+    services' back breaks a chain that ``manage.py verify_audit`` reports. Rows are written only by
+    ``workflow.audit.record_transition`` and ``record_transitions_bulk``.
     """
 
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
@@ -33,6 +37,8 @@ class TransitionLog(ImmutableModel):
     comment = models.TextField(_("comment"), blank=True)
     remarks = models.JSONField(_("remarks"), default=list, blank=True)
     previous_hash = models.CharField(max_length=64, blank=True)
+    seq = models.PositiveBigIntegerField(unique=True)
+    global_previous_hash = models.CharField(max_length=64, blank=True)
     hash = models.CharField(max_length=64, unique=True)
 
     class Meta:

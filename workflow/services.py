@@ -13,6 +13,7 @@ from functools import partial
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from declarations.content import (
@@ -34,7 +35,6 @@ from declarations.models import (
     NominationState,
     Position,
     PublicSnapshot,
-    canonical_hash,
 )
 from workflow import errors, notifications, obligations, policies, publication, referrals, transitions
 
@@ -104,18 +104,21 @@ def _clean_remarks(remarks: Any, *, form_version: str) -> list[dict[str, str]]:
 # --- Creating and editing -------------------------------------------------------------------------
 
 
+def prefill_revisions(**official: Any) -> QuerySet[DeclarationRevision]:
+    """The official's final revisions of the current form, the one to pre-fill from first: the latest
+    year, then the latest acceptance (a declaration published after the agency's conclusion has no
+    acceptance time and comes after the accepted ones of its year), then the latest revision.
+    ``official`` filters the declaration's official, e.g. ``official_id=...`` or ``official__user=...``."""
+    return DeclarationRevision.objects.filter(
+        **{f"declaration__{name}": value for name, value in official.items()},
+        declaration__state__in=[DeclarationState.ACCEPTED, DeclarationState.PUBLISHED],
+        form_version=CURRENT_FORM_VERSION,
+    ).order_by("-declaration__year", F("declaration__accepted_at").desc(nulls_last=True), "-number")
+
+
 def _prefill_content(position: Position) -> dict[str, Any]:
     """Start from the filer's last accepted declaration, so a filer corrects rather than retypes."""
-    last = (
-        DeclarationRevision.objects.filter(
-            declaration__official_id=position.official_id,
-            declaration__state__in=[DeclarationState.ACCEPTED, DeclarationState.PUBLISHED],
-            form_version=CURRENT_FORM_VERSION,
-        )
-        .order_by("-declaration__accepted_at", "-number")
-        .values_list("content", flat=True)
-        .first()
-    )
+    last = prefill_revisions(official_id=position.official_id).values_list("content", flat=True).first()
     return last if last is not None else empty_content(CURRENT_FORM_VERSION)
 
 
@@ -237,15 +240,16 @@ def _transition(
 def _freeze_revision(declaration: Declaration, now: datetime.datetime, actor: Any) -> None:
     """Freeze the submitted content as an immutable revision and index the companies it names."""
     number = declaration.revisions.count() + 1
-    revision = DeclarationRevision.objects.create(
+    revision = DeclarationRevision(
         declaration=declaration,
         number=number,
         form_version=declaration.form_version,
         content=declaration.content,
-        content_hash=canonical_hash(declaration.content),
         submitted_by=actor,
         created_at=now,
     )
+    revision.content_hash = revision.compute_hash()
+    revision.save()
     DeclaredCompany.objects.bulk_create(
         DeclaredCompany(
             revision=revision,

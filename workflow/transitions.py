@@ -22,6 +22,7 @@ from workflow import audit, errors
 
 M = TypeVar("M", bound=models.Model)
 MAX_TEXT_LENGTH = 4000
+MAX_ID = 2**63 - 1  # the largest value of a primary key (a signed 64-bit integer)
 
 
 @dataclass
@@ -76,8 +77,12 @@ def run_transition(
     after: Callable[[M, datetime.datetime], None] | None = None,
     on_commit: Callable[[int], None] | None = None,
 ) -> M:
-    """Lock, authorise, validate, apply, save, log and schedule side effects, all or nothing."""
-    with transaction.atomic():
+    """Lock, authorise, validate, apply, save, log and schedule side effects, all or nothing.
+
+    The log rows of this transition and of those it sets off in ``after`` are appended last, together
+    (``audit.deferred``), so the global chain's lock is the last lock the transaction takes.
+    """
+    with transaction.atomic(), audit.deferred():
         obj = fetch_locked()
         authorise(obj, name, actor, names)
         now = timezone.now()
@@ -114,3 +119,13 @@ def clean_text(value: Any, *, field: str, required: bool, message: Any, max_leng
     if len(text) > max_length:
         raise errors.InvalidInput({field: [errors.TEXT_TOO_LONG % {"max": max_length}]})
     return text
+
+
+def clean_id(value: Any) -> int | None:
+    """A row id sent as a whole number or a string of digits; ``None`` for anything else (a boolean, a fraction,
+    a number no primary key can hold), which names no row: the ORM would turn ``true`` or ``1.5`` into id 1."""
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_ID:
+        return None
+    return value

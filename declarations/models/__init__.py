@@ -20,6 +20,7 @@ from declarations.models.filings import (
     PublicSnapshot,
     RecordKind,
     canonical_hash,
+    canonical_time,
 )
 from declarations.models.nominations import (
     PRELIMINARY_FINDINGS,
@@ -104,4 +105,5 @@ __all__ = [
     "TenderState",
     "TenderUserObjectPermission",
     "canonical_hash",
+    "canonical_time",
 ]

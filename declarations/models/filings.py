@@ -6,9 +6,10 @@ transition services in ``workflow.services``: the methods set fields on ``self``
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import models
@@ -28,6 +29,12 @@ def canonical_hash(payload: Any) -> str:
     """SHA-256 over a canonical JSON form (sorted keys, no whitespace, UTF-8)."""
     encoded = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
     return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+
+
+def canonical_time(moment: datetime.datetime | None) -> str | None:
+    """A moment as hashed: ISO 8601 in UTC, so a row hashes the same when it is read back from the database,
+    whatever time zone it was written in."""
+    return moment.astimezone(datetime.UTC).isoformat() if moment is not None else None
 
 
 class OrganisationKind(models.TextChoices):
@@ -334,8 +341,36 @@ class Declaration(FSMModelMixin, models.Model):
         """The filer discards a draft that was never submitted."""
 
 
+_M = TypeVar("_M", bound=models.Model)
+
+
+class ImmutableQuerySet(models.QuerySet[_M]):
+    """A queryset that refuses ``update()`` and ``delete()`` (and so ``bulk_update()``): the ORM's bulk paths
+    would otherwise go round the model's refusal. Raw SQL still could: on PostgreSQL, triggers refuse that too
+    (migrations ``declarations.0008`` and ``workflow.0005``)."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise ImmutableRowError(f"{self.model.__name__} rows are immutable.")
+
+    update.alters_data = True  # type: ignore[attr-defined]
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise ImmutableRowError(f"{self.model.__name__} rows cannot be deleted.")
+
+    delete.alters_data = True  # type: ignore[attr-defined]
+    delete.queryset_only = True  # type: ignore[attr-defined]
+
+
+class ImmutableManager(models.Manager[_M]):
+    def get_queryset(self) -> models.QuerySet[_M]:
+        return ImmutableQuerySet(self.model, using=self._db)
+
+
 class ImmutableModel(models.Model):
-    """A row written once: saving an existing row or deleting one raises ``ImmutableRowError``."""
+    """A row written once: saving an existing row or deleting one raises ``ImmutableRowError``, through the
+    instance and through the queryset alike."""
+
+    objects = ImmutableManager()
 
     class Meta:
         abstract = True
@@ -350,7 +385,11 @@ class ImmutableModel(models.Model):
 
 
 class DeclarationRevision(ImmutableModel):
-    """The content as submitted, frozen: every submission writes one, and it never changes."""
+    """The content as submitted, frozen: every submission writes one, and it never changes.
+
+    ``content_hash`` covers the content and what makes it this revision (``compute_hash``); ``manage.py
+    verify_audit`` recomputes it and matches each revision with the submission the transition log records.
+    """
 
     declaration = models.ForeignKey(Declaration, on_delete=models.PROTECT, related_name="revisions")
     number = models.PositiveIntegerField()
@@ -370,6 +409,20 @@ class DeclarationRevision(ImmutableModel):
 
     def __str__(self) -> str:
         return f"{self.declaration_id} r{self.number}"
+
+    def compute_hash(self) -> str:
+        """The hash ``content_hash`` holds: over the frozen content and the declaration, number, form version,
+        submitter and time, so content moved to another revision, or renumbered, no longer matches."""
+        return canonical_hash(
+            {
+                "declaration": self.declaration_id,
+                "number": self.number,
+                "form_version": self.form_version,
+                "content": self.content,
+                "submitted_by": self.submitted_by_id,
+                "created_at": canonical_time(self.created_at),
+            }
+        )
 
 
 class CompanyHolder(models.TextChoices):
@@ -407,13 +460,41 @@ class RecordKind(models.TextChoices):
     NOTICE = "notice", _("Notice of (no) conflict of interest")
 
 
+TOMBSTONE_FIELDS = frozenset({"withdrawn_at", "withdrawal_reason"})
+
+
+class PublicSnapshotQuerySet(models.QuerySet["PublicSnapshot"]):
+    """Snapshots are never deleted, and an update may set only the withdrawal tombstone."""
+
+    def update(self, **kwargs: Any) -> int:
+        if not kwargs.keys() <= TOMBSTONE_FIELDS:
+            raise ImmutableRowError("PublicSnapshot rows are immutable but for the withdrawal tombstone.")
+        return super().update(**kwargs)
+
+    update.alters_data = True  # type: ignore[attr-defined]
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise ImmutableRowError("PublicSnapshot rows cannot be deleted.")
+
+    delete.alters_data = True  # type: ignore[attr-defined]
+    delete.queryset_only = True  # type: ignore[attr-defined]
+
+
+class PublicSnapshotManager(models.Manager["PublicSnapshot"]):
+    def get_queryset(self) -> models.QuerySet[PublicSnapshot]:
+        return PublicSnapshotQuerySet(self.model, using=self._db)
+
+
 class PublicSnapshot(models.Model):
     """The published, redacted record: the public register reads only these rows.
 
     Written once at publication, from a declaration's frozen revision through the allowlist field policy
     or from an acknowledged notice's public fields; a preliminary declaration's or a referred filing's
     record carries the agency's conclusion (``conclusion``: finding, legal article, reasoning). The only
-    later change is the tombstone (``withdrawn_at`` and ``withdrawal_reason``) set on withdrawal.
+    later change is the tombstone (``withdrawn_at`` and ``withdrawal_reason``) set on withdrawal, through
+    ``PublicSnapshot.objects.filter(...).update(...)``; saving an existing row or deleting one raises
+    ``ImmutableRowError`` (and on PostgreSQL a trigger refuses it in SQL). ``content_hash`` covers every
+    other column (``compute_hash``).
     """
 
     declaration = models.OneToOneField(
@@ -438,6 +519,8 @@ class PublicSnapshot(models.Model):
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdrawal_reason = models.TextField(blank=True)
 
+    objects = PublicSnapshotManager()
+
     class Meta:
         verbose_name = _("public snapshot")
         verbose_name_plural = _("public snapshots")
@@ -453,9 +536,36 @@ class PublicSnapshot(models.Model):
     def __str__(self) -> str:
         return f"{self.official_name} {self.year}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise ImmutableRowError("PublicSnapshot rows are immutable but for the withdrawal tombstone.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise ImmutableRowError("PublicSnapshot rows cannot be deleted.")
+
     def compute_hash(self) -> str:
-        """The hash ``content_hash`` holds: over the public content and the public conclusion."""
-        return canonical_hash({"content": self.content, "conclusion": self.conclusion})
+        """The hash ``content_hash`` holds: over every column written at publication (the public content and
+        conclusion, whose record it is, when it was published, the links to its revision and to the record it
+        corrects), not over the tombstone set on withdrawal, which the transition log anchors instead."""
+        return canonical_hash(
+            {
+                "declaration": self.declaration_id,
+                "notice": self.notice_id,
+                "revision": self.revision_id,
+                "published_at": canonical_time(self.published_at),
+                "official_name": self.official_name,
+                "official_name_search": self.official_name_search,
+                "organisation": self.organisation_id,
+                "organisation_name": self.organisation_name,
+                "position_title": self.position_title,
+                "kind": self.kind,
+                "year": self.year,
+                "corrects": self.corrects_id,
+                "content": self.content,
+                "conclusion": self.conclusion,
+            }
+        )
 
 
 # --- guardian's direct foreign-key permission tables (indexed joins, cascade with the object) -----------

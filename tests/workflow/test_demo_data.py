@@ -27,7 +27,7 @@ from declarations.models import (
     PublicSnapshot,
     canonical_hash,
 )
-from workflow import audit, demo, nominations, policies, referrals
+from workflow import audit, demo, nominations, policies, referrals, verification
 from workflow.models import TransitionLog
 
 User = get_user_model()
@@ -239,6 +239,14 @@ class TestLoadedDemo:
                 assert row.hash == canonical_hash(audit.log_payload(row))
             submissions = sum(row.transition in ("submit", "resubmit") for row in rows)
             assert declaration.revisions.count() == submissions
+
+    def test_verify_audit_finds_every_chain_revision_and_snapshot_intact(self):
+        report = verification.verify()
+
+        assert (report.problems, report.problem_count) == ([], 0)
+        assert report.checked["Declaration states"] == Declaration.objects.count()
+        assert report.checked["global chain rows"] == report.checked["log rows"] == TransitionLog.objects.count()
+        assert report.checked["public snapshots"] == PublicSnapshot.objects.count()
 
     def test_the_hr_officer_has_a_nomination_waiting_for_the_agency_and_one_concluded_and_published(self):
         root = Organisation.objects.get(code=demo.ROOT_CODE)

@@ -449,7 +449,17 @@ def test_submit_freezes_revision_one_and_indexes_the_declared_companies():
     assert stored.state == "submitted"
     assert (revision.number, revision.form_version, revision.submitted_by_id) == (1, "2023", filer.pk)
     assert revision.content == stored.content
-    assert revision.content_hash == canonical_hash(stored.content)
+    assert revision.content_hash == revision.compute_hash()
+    assert revision.content_hash == canonical_hash(
+        {
+            "declaration": declaration.pk,
+            "number": 1,
+            "form_version": "2023",
+            "content": stored.content,
+            "submitted_by": filer.pk,
+            "created_at": stored.submitted_at.astimezone(datetime.UTC).isoformat(),
+        }
+    )
     assert revision.created_at == stored.submitted_at
     assert stored.submitted_at == audit.history_for(stored).get().at
     companies = DeclaredCompany.objects.filter(declaration=declaration).order_by("pk")
@@ -489,7 +499,7 @@ def test_resubmit_freezes_revision_two_with_the_corrected_content():
     assert [r.number for r in revisions] == [1, 2]
     assert revisions[0].content["business_interests"][0]["company_name"] == "Говь-Алт ХХК"
     assert revisions[1].content["business_interests"] == []
-    assert revisions[1].content_hash == canonical_hash(revisions[1].content)
+    assert revisions[1].content_hash == revisions[1].compute_hash()
     assert revisions[1].content_hash != revisions[0].content_hash
     assert list(DeclaredCompany.objects.filter(revision=revisions[1]).values_list("holder", "name")) == [
         ("family", "Сарнай Эм Хангамж ХХК")
@@ -681,7 +691,7 @@ def test_publish_writes_a_redacted_snapshot_without_any_private_value():
         {"make": "Toyota", "model": "Prius 41", "year": 2016, "value_mnt": "32000000.00"}
     ]
     assert snapshot.revision_id == revision.pk
-    assert snapshot.content_hash == canonical_hash({"content": snapshot.content, "conclusion": {}})
+    assert snapshot.content_hash == snapshot.compute_hash()
     stored = Declaration.objects.get(pk=declaration.pk)
     assert snapshot.published_at == stored.published_at == audit.history_for(stored).get(transition="publish").at
     assert (
