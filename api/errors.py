@@ -1,5 +1,5 @@
 """Map domain errors to HTTP answers: 400 invalid input, 401 not signed in, 403 forbidden, 404 not visible,
-409 wrong state.
+409 wrong state, 413 a body too large to read.
 
 Every error body has ``detail`` (a sentence in the user's language) and ``code``; invalid input adds
 ``errors`` (field path → messages); a wrong state adds ``state`` and ``allowed_transitions``.
@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
@@ -17,12 +18,17 @@ from rest_framework.authentication import TokenAuthentication
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from api.parsers import BodyRejected
 from workflow import errors
 
 INVALID_INPUT = _("The input is invalid.")
 EXPECTED_OBJECT = _("Send a JSON object.")
 # DRF builds "JSON parse error - %s" without gettext; the parser's own sentence is English and technical.
 MALFORMED_REQUEST = _("The request body could not be read: send well-formed JSON.")
+# Django refuses these before a parser runs (``DATA_UPLOAD_MAX_MEMORY_SIZE``, ``DATA_UPLOAD_MAX_NUMBER_FIELDS``,
+# ``DATA_UPLOAD_MAX_NUMBER_FILES``) with a SuspiciousOperation, which would be an HTML 400.
+BODY_TOO_LARGE = _("The request body is too large: send at most %(max)d bytes.")
+TOO_MANY_FIELDS = _("The request has too many fields or files.")
 
 
 def _flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:
@@ -85,6 +91,15 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         )
     if isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
+    if isinstance(exc, RequestDataTooBig):
+        return Response(
+            {"detail": str(BODY_TOO_LARGE % {"max": settings.DATA_UPLOAD_MAX_MEMORY_SIZE}), "code": "too_large"},
+            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        )
+    if isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+        return Response({"detail": str(TOO_MANY_FIELDS), "code": "too_many_fields"}, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, BodyRejected):
+        return Response({"detail": str(exc.detail), "code": exc.default_code}, status=exc.status_code)
     if isinstance(exc, exceptions.ParseError):
         return Response({"detail": str(MALFORMED_REQUEST), "code": exc.default_code}, status=exc.status_code)
     if isinstance(exc, exceptions.ValidationError):

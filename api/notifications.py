@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.filters import BooleanChoiceFilter
-from api.views import READ_ERRORS, _list_schema
+from api.views import NOT_SIGNED_IN, READ_ERRORS, _list_schema
 from workflow import inbox, policies
 from workflow.models import Notification
 
@@ -66,7 +66,9 @@ class NotificationListView(generics.ListAPIView[Notification]):
 class NotificationUnreadCountView(APIView):
     """How many of your notifications are unread."""
 
-    @extend_schema(operation_id="notifications_unread_count", responses={200: UnreadCountSerializer})
+    @extend_schema(
+        operation_id="notifications_unread_count", responses={200: UnreadCountSerializer, 401: NOT_SIGNED_IN}
+    )
     def get(self, request: Request) -> Response:
         return Response(UnreadCountSerializer({"unread": inbox.unread_count(request.user)}).data)
 
@@ -85,7 +87,11 @@ class NotificationReadView(APIView):
 class NotificationReadAllView(APIView):
     """Mark all your notifications read."""
 
-    @extend_schema(operation_id="notifications_mark_all_read", request=None, responses={200: MarkedReadSerializer})
+    @extend_schema(
+        operation_id="notifications_mark_all_read",
+        request=None,
+        responses={200: MarkedReadSerializer, 401: NOT_SIGNED_IN},
+    )
     def post(self, request: Request) -> Response:
         marked = inbox.notifications_mark_all_read(actor=request.user)
         return Response(MarkedReadSerializer({"marked": marked}).data)

@@ -14,6 +14,7 @@ from rest_framework.pagination import Cursor, CursorPagination
 from rest_framework.request import Request
 
 INVALID_CURSOR = _("The cursor is invalid; follow the next and previous links as given.")
+INVALID_PAGE_SIZE = _("Enter a whole number of at least 1, once; a page holds at most %(max)d rows.")
 
 
 class ValidatedCursorPagination(CursorPagination):
@@ -31,6 +32,26 @@ class ValidatedCursorPagination(CursorPagination):
     def paginate_queryset(self, queryset: QuerySet[Any], request: Request, view: Any = None) -> list[Any] | None:
         self._model = queryset.model
         return super().paginate_queryset(queryset, request, view)
+
+    def get_page_size(self, request: Request) -> int:
+        """The ``page_size`` asked for, at most ``max_page_size``; anything but one whole number from 1 is a 400.
+
+        DRF falls back to the default size for a value it cannot read, so a typo would go unnoticed.
+        """
+        values = request.query_params.getlist(self.page_size_query_param)
+        if not values:
+            return self.page_size
+        if len(values) > 1 or not values[0].isascii() or not values[0].isdigit() or int(values[0]) < 1:
+            raise ValidationError({self.page_size_query_param: [INVALID_PAGE_SIZE % {"max": self.max_page_size}]})
+        return min(int(values[0]), self.max_page_size)
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"] = {"type": "integer", "minimum": 1}
+                parameter["description"] = f"Number of results to return per page, at most {self.max_page_size}."
+        return parameters
 
     def decode_cursor(self, request: Request) -> Cursor | None:
         try:

@@ -39,7 +39,7 @@ from api.filters import IntegerFilter, OrganisationSubtreeFilter
 from api.pagination import ValidatedCursorPagination
 from api.serializers import ErrorSerializer
 from declarations.models import Organisation, PublicSnapshot, RecordKind
-from workflow import register
+from workflow import errors, register
 
 # Shared caches may keep a public answer this many seconds; the export is revalidated with its ETag instead.
 MAX_AGE = 60
@@ -233,6 +233,10 @@ class RegisterRecordView(PublicRegisterView):
         responses={200: RegisterRecordSerializer, 404: NOT_FOUND},
     )
     def get(self, request: Request, pk: str) -> Response:
+        # ASCII digits only: Python's int() also reads " 1\n" and "٣" (an Arabic 3), which would give one
+        # record many addresses.
+        if not (pk.isascii() and pk.isdigit()):
+            raise errors.ObjectNotFound
         record = register.get_public_record(pk)
         response = Response(RegisterRecordSerializer(record, context={"request": request}).data)
         patch_cache_control(response, public=True, max_age=MAX_AGE)

@@ -90,6 +90,7 @@ RESPONSES = {
     (200, report_files.CSV_MEDIA_TYPE): OpenApiResponse(OpenApiTypes.BINARY, description="The report as CSV."),
     (200, report_files.XLSX_MEDIA_TYPE): OpenApiResponse(OpenApiTypes.BINARY, description="The report as XLSX."),
     400: OpenApiResponse(ErrorSerializer, description="A parameter is invalid: its name and the reason."),
+    401: OpenApiResponse(ErrorSerializer, description="Not signed in, or the token is not valid."),
     403: OpenApiResponse(ErrorSerializer, description="Only the agency reports on the whole country."),
     404: OpenApiResponse(ErrorSerializer, description="The organisation does not exist or is out of your scope."),
 }

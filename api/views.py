@@ -11,11 +11,12 @@ from typing import IO, Any, ClassVar
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.http import QueryDict
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from drf_spectacular.views import SpectacularSwaggerView
 from rest_framework import exceptions, generics, status
-from rest_framework.parsers import BaseParser, DataAndFiles, MultiPartParser
+from rest_framework.parsers import BaseParser, DataAndFiles
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer, Serializer
@@ -25,6 +26,7 @@ from api import serializers as s
 from api.errors import EXPECTED_OBJECT
 from api.filters import DeclarationFilter, NoticeFilter, TenderFilter
 from api.pagination import CategoryCursorPagination, IdCursorPagination, QueueCursorPagination
+from api.parsers import MultiPartParser
 from declarations.models import (
     CommitteeMember,
     Declaration,
@@ -38,18 +40,24 @@ from declarations.models import (
 )
 from workflow import errors, notice_import, notices, policies, referrals, services, tenders
 
+NOT_SIGNED_IN = OpenApiResponse(s.ErrorSerializer, description="Not signed in, or the token is not valid.")
 ERRORS = {
     400: OpenApiResponse(s.ErrorSerializer, description="Invalid input: field paths and messages."),
+    401: NOT_SIGNED_IN,
     403: OpenApiResponse(s.ErrorSerializer, description="Visible, but the action is not allowed."),
     404: OpenApiResponse(s.ErrorSerializer, description="Not found, or not visible to you."),
     409: OpenApiResponse(s.StateErrorSerializer, description="Not possible in the current state."),
+    413: OpenApiResponse(s.ErrorSerializer, description="The request body is too large."),
+    415: OpenApiResponse(s.ErrorSerializer, description="The request body is not of a media type the API reads."),
 }
-READ_ERRORS = {404: ERRORS[404]}
+READ_ERRORS = {401: NOT_SIGNED_IN, 404: ERRORS[404]}
 
 
 def _list_schema(serializer: type[BaseSerializer[Any]]) -> Any:
-    """A list's 200 (paginated by the view) and its 400 for an unknown filter value or a foreign cursor."""
-    return extend_schema_view(get=extend_schema(responses={200: serializer(many=True), 400: ERRORS[400]}))
+    """A list's 200 (paginated by the view), its 400 for an unknown filter value or a foreign cursor, its 401."""
+    return extend_schema_view(
+        get=extend_schema(responses={200: serializer(many=True), 400: ERRORS[400], 401: NOT_SIGNED_IN})
+    )
 
 
 # The publish transition's condition asks ``declaration.revisions.exists()``; with the ids prefetched
@@ -57,18 +65,21 @@ def _list_schema(serializer: type[BaseSerializer[Any]]) -> Any:
 REVISION_IDS = Prefetch("revisions", queryset=DeclarationRevision.objects.only("id", "declaration_id"))
 
 
+def _json_object(request: Request) -> Mapping[str, Any]:
+    """The request body as an object: malformed JSON is a 400 (``ParseError``), so is a list or a string. A form
+    body gives each field's (last) value, as JSON would, not the list of its values."""
+    data = request.data
+    if isinstance(data, QueryDict):
+        return data.dict()
+    if not isinstance(data, Mapping):
+        raise exceptions.ValidationError({"non_field_errors": [EXPECTED_OBJECT]})
+    return data
+
+
 def _valid(serializer_class: type[BaseSerializer[Any]], request: Request) -> dict[str, Any]:
     serializer = serializer_class(data=request.data)
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
-
-
-def _json_object(request: Request) -> Mapping[str, Any]:
-    """The request body as an object: malformed JSON is a 400 (``ParseError``), so is a list or a string."""
-    data = request.data
-    if not isinstance(data, Mapping):
-        raise exceptions.ValidationError({"non_field_errors": [EXPECTED_OBJECT]})
-    return data
 
 
 def _render(request: Request, declaration: Declaration, *, status_code: int = status.HTTP_200_OK) -> Response:
@@ -656,7 +667,7 @@ class PositionDetailView(generics.RetrieveAPIView[Position]):
 class MeView(APIView):
     """Who you are: your official record (with your own registration number) and your review scope."""
 
-    @extend_schema(responses={200: s.MeSerializer})
+    @extend_schema(responses={200: s.MeSerializer, 401: NOT_SIGNED_IN})
     def get(self, request: Request) -> Response:
         official = getattr(request.user, "official", None)
         positions = policies.own_positions(request.user)

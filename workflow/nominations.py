@@ -71,6 +71,10 @@ NOMINEE_REGISTERED_MEANWHILE = _(
     "This person was registered by someone else at the same moment: send the request again."
 )
 START_BEFORE_NOMINATION = _("The appointment cannot start before the nomination was registered (%(date)s).")
+# An appointment is recorded shortly before the first day in the post, not years ahead; the bound also keeps the
+# appointment obligation's due date (30 days later) a date that exists.
+MAX_START_DAYS_AHEAD = 366
+START_TOO_FAR = _("The appointment cannot start more than a year from today.")
 INVITED_AS_NOMINEE = _(
     "You were nominated for the post of {title} in {organisation}. Before the appointment you file a preliminary "
     "declaration of private interests (ХАСУМ)."
@@ -278,6 +282,8 @@ def _clean_start_date(value: Any, nomination: Nomination) -> datetime.date:
     nominated_on = timezone.localdate(nomination.created_at)
     if start < nominated_on:
         raise errors.InvalidInput({"start_date": [START_BEFORE_NOMINATION % {"date": nominated_on.isoformat()}]})
+    if start > local_today() + datetime.timedelta(days=MAX_START_DAYS_AHEAD):
+        raise errors.InvalidInput({"start_date": [START_TOO_FAR]})
     return start
 
 

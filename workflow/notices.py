@@ -14,7 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from declarations.content import (
     MSG_CHOICE,
     MSG_DATE,
+    MSG_DATE_TOO_EARLY,
     MSG_REQUIRED,
+    format_message,
     normalise_company_name,
 )
 from declarations.models import (
@@ -78,6 +80,11 @@ RESOLUTION_REQUIRED_INPUT = _("A resolution is required.")
 REASON_REQUIRED = _("A reason is required.")
 FLAG_NOT_OPEN = _("This red flag is already resolved.")
 COMMITTEE_CATEGORY_FIXED = _("A committee member's notice for a tender keeps its category.")
+# The action a notice announces lies ahead, or in the past when it is filed late: a date outside these generous
+# bounds (the year 1, 9999-12-31) is a typing error, refused rather than stored and counted in reports.
+EARLIEST_ACTION_DATE = datetime.date(1900, 1, 1)
+MAX_ACTION_YEARS_AHEAD = 100
+ACTION_DATE_TOO_FAR = _("The action date cannot be more than %(years)d years from today.")
 
 
 def local_today() -> datetime.date:
@@ -115,9 +122,10 @@ def _clean_field(name: str, value: Any) -> Any:
         if value in (None, ""):
             return None
         try:
-            return datetime.date.fromisoformat(value) if isinstance(value, str) else _bad(name, MSG_DATE)
+            day = datetime.date.fromisoformat(value) if isinstance(value, str) else _bad(name, MSG_DATE)
         except ValueError:
             return _bad(name, MSG_DATE)
+        return _within_bounds(name, day)
     if name == "counterparty_register_number":
         text = clean_text(value, field=name, required=False, message=COUNTERPARTY_NUMBER_INVALID, max_length=10)
         text = text.upper()
@@ -133,6 +141,19 @@ def _clean_field(name: str, value: Any) -> Any:
             return ""
         return value if value in ConflictHandling.values else _bad(name, MSG_CHOICE)
     return clean_text(value, field=name, required=False, message=MSG_REQUIRED, max_length=TEXT_FIELDS[name])
+
+
+def _within_bounds(name: str, day: datetime.date) -> datetime.date:
+    if day < EARLIEST_ACTION_DATE:
+        _bad(name, format_message(MSG_DATE_TOO_EARLY, min=EARLIEST_ACTION_DATE.isoformat()))
+    today = local_today()
+    try:
+        latest = today.replace(year=today.year + MAX_ACTION_YEARS_AHEAD)
+    except ValueError:  # 29 February, in a year that has none
+        latest = today.replace(year=today.year + MAX_ACTION_YEARS_AHEAD, day=28)
+    if day > latest:
+        _bad(name, ACTION_DATE_TOO_FAR % {"years": MAX_ACTION_YEARS_AHEAD})
+    return day
 
 
 def _bad(name: str, message: Any) -> Any:

@@ -160,10 +160,10 @@ def _new_member(tender: Tender, *, official_id: Any, kind: Any, full_name: Any, 
     if kind not in MemberKind.values:
         raise errors.InvalidInput({"kind": [MSG_CHOICE]})
     if kind == MemberKind.OFFICIAL:
-        try:
-            official = Official.objects.select_related("user").get(pk=official_id)
-        except (Official.DoesNotExist, ValueError, TypeError):
-            raise errors.InvalidInput({"official": [UNKNOWN_OFFICIAL]}) from None
+        official_pk = transitions.clean_id(official_id)
+        official = Official.objects.select_related("user").filter(pk=official_pk).first() if official_pk else None
+        if official is None:
+            raise errors.InvalidInput({"official": [UNKNOWN_OFFICIAL]})
         user, name = official.user, official.full_name
     else:
         official = None

@@ -1,7 +1,7 @@
 """Settings for the test suite: fast hashing, in-memory e-mail; the database still comes from DATABASE_URL."""
 
 from .base import *  # noqa: F403
-from .base import DATABASES
+from .base import ALLOWED_HOSTS, DATABASES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
@@ -15,3 +15,6 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # (tests/web/test_auth.py, tests/api/test_tokens.py) set their own small limits and clear the counters.
 LOGIN_FAILURE_LIMIT = 10_000
 LOGIN_FAILURE_LIMIT_PER_IP = 10_000
+# Schemathesis calls the WSGI application in-process with "Host: localhost" (tests/api/test_fuzz.py), whatever
+# ALLOWED_HOSTS the environment gives.
+ALLOWED_HOSTS = [*ALLOWED_HOSTS, *(["localhost"] if "localhost" not in ALLOWED_HOSTS else [])]

@@ -492,15 +492,24 @@ def test_every_nomination_operation_is_documented_with_its_errors(schema):
     }
 
     assert {key: (op["operationId"], sorted(op["responses"])) for key, op in operations.items()} == {
-        ("/api/v1/nominations/", "get"): ("nominations_list", ["200", "400"]),
-        ("/api/v1/nominations/", "post"): ("nominations_create", ["201", "400", "403", "404", "409"]),
-        ("/api/v1/nominations/{id}/", "get"): ("nominations_retrieve", ["200", "404"]),
+        ("/api/v1/nominations/", "get"): ("nominations_list", ["200", "400", "401"]),
+        ("/api/v1/nominations/", "post"): (
+            "nominations_create",
+            ["201", "400", "401", "403", "404", "409", "413", "415"],
+        ),
+        ("/api/v1/nominations/{id}/", "get"): ("nominations_retrieve", ["200", "401", "404"]),
         ("/api/v1/nominations/{id}/preliminary-declaration/", "post"): (
             "nominations_preliminary_declaration",
-            ["201", "400", "403", "404", "409"],
+            ["201", "400", "401", "403", "404", "409", "413", "415"],
         ),
-        ("/api/v1/nominations/{id}/appoint/", "post"): ("nominations_appoint", ["200", "400", "403", "404", "409"]),
-        ("/api/v1/nominations/{id}/withdraw/", "post"): ("nominations_withdraw", ["200", "400", "403", "404", "409"]),
+        ("/api/v1/nominations/{id}/appoint/", "post"): (
+            "nominations_appoint",
+            ["200", "400", "401", "403", "404", "409", "413", "415"],
+        ),
+        ("/api/v1/nominations/{id}/withdraw/", "post"): (
+            "nominations_withdraw",
+            ["200", "400", "401", "403", "404", "409", "413", "415"],
+        ),
     }
     appoint_body = operations[("/api/v1/nominations/{id}/appoint/", "post")]["requestBody"]
     assert appoint_body["content"]["application/json"]["schema"]["$ref"] == "#/components/schemas/AppointRequest"

@@ -956,7 +956,7 @@ def test_every_action_has_its_own_operation_with_every_error_answer(schema, path
     operation = schema["paths"][path]["post"]
 
     assert operation["operationId"] == operation_id
-    assert sorted(operation["responses"]) == [success, "400", "403", "404", "409"]
+    assert sorted(operation["responses"]) == [success, "400", "401", "403", "404", "409", "413", "415"]
     if component is None:
         assert "requestBody" not in operation
     else:
@@ -969,7 +969,7 @@ def test_the_import_takes_a_multipart_file_or_a_csv_body(schema):
 
     assert operation["operationId"] == "notices_import"
     assert sorted(operation["requestBody"]["content"]) == ["multipart/form-data", "text/csv"]
-    assert sorted(operation["responses"]) == ["201", "400", "403", "404", "409"]
+    assert sorted(operation["responses"]) == ["201", "400", "401", "403", "404", "409", "413", "415"]
 
 
 def test_the_notice_and_tender_enums_are_named(schema):

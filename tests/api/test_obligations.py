@@ -305,7 +305,7 @@ def test_the_schema_documents_the_obligation_endpoints():
     listing = schema["paths"]["/api/v1/obligations/"]["get"]
 
     assert waive["operationId"] == "obligations_waive"
-    assert sorted(waive["responses"]) == ["200", "400", "403", "404", "409"]
+    assert sorted(waive["responses"]) == ["200", "400", "401", "403", "404", "409", "413", "415"]
     assert waive["requestBody"]["content"]["application/json"]["schema"]["$ref"] == (
         "#/components/schemas/ReasonRequest"
     )

@@ -367,7 +367,7 @@ def test_the_schema_documents_the_reports(client):
     for name in REPORTS:
         operation = schema["paths"][f"/api/v1/reports/{name}/"]["get"]
         assert operation["operationId"] == f"reports_{name}"
-        assert sorted(operation["responses"]) == ["200", "400", "403", "404"]
+        assert sorted(operation["responses"]) == ["200", "400", "401", "403", "404"]
         assert sorted(operation["responses"]["200"]["content"]) == sorted(["application/json", "text/csv", XLSX])
         assert operation["responses"]["200"]["content"]["text/csv"]["schema"] == {"type": "string", "format": "binary"}
         assert {parameter["name"] for parameter in operation["parameters"]} >= {"organisation", "year", "format"}

@@ -32,7 +32,7 @@ def test_every_transition_has_its_own_operation(schema):
         name: f"declarations_{name}" for name in DECLARATION_TRANSITIONS
     }
     assert {name: sorted(op["responses"]) for name, op in operations.items()} == {
-        name: ["200", "400", "403", "404", "409"] for name in DECLARATION_TRANSITIONS
+        name: ["200", "400", "401", "403", "404", "409", "413", "415"] for name in DECLARATION_TRANSITIONS
     }
 
 
