@@ -126,7 +126,8 @@ def assign_reviewer(*, actor: Any, model: type[Declaration] | type[Notice], fili
             message=NOT_ASSIGNABLE,
         )
     try:
-        reviewer = User.objects.get(pk=reviewer_id, is_active=True)
+        # ``clean_id``: the ORM would read ``true`` or ``1.5`` as user 1.
+        reviewer = User.objects.get(pk=transitions.clean_id(reviewer_id), is_active=True)
     except (User.DoesNotExist, ValueError, TypeError):
         raise errors.InvalidInput({"reviewer": [NOT_AN_AGENCY_REVIEWER]}) from None
     if not reviewer.has_perm(AGENCY_REVIEWER_PERMISSION) or reviewer.pk == filer_user_id(filing):

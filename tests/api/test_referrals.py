@@ -276,3 +276,20 @@ def test_a_notice_is_referred_and_concluded_like_a_declaration(world):
     assert refused.status_code == 409
     assert Notice.objects.get(pk=notice.pk).state == "concluded"
     assert PublicSnapshot.objects.filter(notice=notice).count() == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("as_sent", [float, lambda pk: True, lambda pk: f"{pk}.0", lambda pk: [pk]])
+def test_a_reviewer_id_that_is_not_a_whole_number_names_nobody(world, as_sent):
+    declaration = _referred(world)
+    agency = make_agency_reviewer()
+    before = footprint(declaration)
+
+    with pytest.raises(errors.InvalidInput) as refused:
+        referrals.assign_reviewer(
+            actor=world.supervisor, model=Declaration, filing_id=declaration.pk, reviewer_id=as_sent(agency.pk)
+        )
+
+    assert refused.value.errors == {"reviewer": [referrals.NOT_AN_AGENCY_REVIEWER]}
+    assert footprint(declaration) == before
+    assert get_perms(agency, declaration) == []
