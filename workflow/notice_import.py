@@ -28,7 +28,7 @@ from declarations.content import (
     normalise_company_name,
 )
 from declarations.models import Notice, NoticeCategory, NoticeState, Organisation, Position
-from workflow import audit, errors, policies, redflags
+from workflow import audit, errors, notices, policies, redflags
 from workflow.notices import UNKNOWN_CATEGORY, _check_complete, _clean_field
 
 COLUMNS = (
@@ -262,6 +262,9 @@ def _clean_row(
         if not values[name] and not problems.has(line, name):
             problems.add(line, name, MSG_REQUIRED)
     action_date = _date(line, "action_date", values["action_date"], problems)
+    if action_date is not None and (problem := notices.action_date_problem(action_date)) is not None:
+        problems.add(line, "action_date", problem)
+        action_date = None
     submitted_on = _date(line, "submitted_on", values["submitted_on"], problems)
     if submitted_on is not None and submitted_on > today:
         problems.add(line, "submitted_on", MSG_DATE_IN_FUTURE)

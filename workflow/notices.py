@@ -143,16 +143,25 @@ def _clean_field(name: str, value: Any) -> Any:
     return clean_text(value, field=name, required=False, message=MSG_REQUIRED, max_length=TEXT_FIELDS[name])
 
 
-def _within_bounds(name: str, day: datetime.date) -> datetime.date:
+def action_date_problem(day: datetime.date) -> Any | None:
+    """Why a notice's action date is refused (before 1900, or more than a century ahead), or ``None``.
+    The one rule for notices filed one by one and for the CSV import."""
     if day < EARLIEST_ACTION_DATE:
-        _bad(name, format_message(MSG_DATE_TOO_EARLY, min=EARLIEST_ACTION_DATE.isoformat()))
+        return format_message(MSG_DATE_TOO_EARLY, min=EARLIEST_ACTION_DATE.isoformat())
     today = local_today()
     try:
         latest = today.replace(year=today.year + MAX_ACTION_YEARS_AHEAD)
     except ValueError:  # 29 February, in a year that has none
         latest = today.replace(year=today.year + MAX_ACTION_YEARS_AHEAD, day=28)
     if day > latest:
-        _bad(name, ACTION_DATE_TOO_FAR % {"years": MAX_ACTION_YEARS_AHEAD})
+        return ACTION_DATE_TOO_FAR % {"years": MAX_ACTION_YEARS_AHEAD}
+    return None
+
+
+def _within_bounds(name: str, day: datetime.date) -> datetime.date:
+    problem = action_date_problem(day)
+    if problem is not None:
+        _bad(name, problem)
     return day
 
 

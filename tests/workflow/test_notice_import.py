@@ -14,7 +14,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from declarations.content import MSG_CONTROL_CHARACTERS, MSG_DATE, MSG_DATE_IN_FUTURE, MSG_REQUIRED
+from declarations.content import (
+    MSG_CONTROL_CHARACTERS,
+    MSG_DATE,
+    MSG_DATE_IN_FUTURE,
+    MSG_DATE_TOO_EARLY,
+    MSG_REQUIRED,
+    format_message,
+)
 from declarations.models import Notice, NoticeCategory, RedFlag, RedFlagKind, canonical_hash
 from tests.factories import (
     OfficialFactory,
@@ -24,7 +31,7 @@ from tests.factories import (
     make_declaration,
     make_reviewer,
 )
-from workflow import audit, errors, notice_import
+from workflow import audit, errors, notice_import, notices
 from workflow.models import TransitionLog
 from workflow.notice_import import (
     COLUMNS,
@@ -393,6 +400,10 @@ def test_a_row_with_broken_quotes_is_reported_by_its_line(tree):
     assert _refused(tree, text) == {"line 3": [MALFORMED_ROW]}
 
 
+TOO_EARLY = format_message(MSG_DATE_TOO_EARLY, min="1900-01-01")
+TOO_FAR = notices.ACTION_DATE_TOO_FAR % {"years": 100}
+
+
 # --- one bad row --------------------------------------------------------------------------------------
 
 
@@ -405,6 +416,9 @@ def test_a_row_with_broken_quotes_is_reported_by_its_line(tree):
         ({"action_date": "20250310"}, {"line 2.action_date": [MSG_DATE]}),
         ({"action_date": "2025-02-30"}, {"line 2.action_date": [MSG_DATE]}),
         ({"action_date": ""}, {"line 2.action_date": [MSG_REQUIRED]}),
+        # The same bounds as a notice filed one by one (workflow.notices.action_date_problem).
+        ({"action_date": "0001-01-01"}, {"line 2.action_date": [TOO_EARLY]}),
+        ({"action_date": "9999-12-31"}, {"line 2.action_date": [TOO_FAR]}),
         ({"submitted_on": "2025/03/05"}, {"line 2.submitted_on": [MSG_DATE]}),
         ({"submitted_on": ""}, {"line 2.submitted_on": [MSG_REQUIRED]}),
         ({"title": ""}, {"line 2.title": [MSG_REQUIRED]}),
