@@ -125,10 +125,13 @@ def assign_reviewer(*, actor: Any, model: type[Declaration] | type[Notice], fili
             allowed=[],
             message=NOT_ASSIGNABLE,
         )
+    # ``clean_id``: the ORM would read ``true`` as user 1 and ``5.0`` as user 5.
+    reviewer_pk = transitions.clean_id(reviewer_id)
     try:
-        # ``clean_id``: the ORM would read ``true`` or ``1.5`` as user 1.
-        reviewer = User.objects.get(pk=transitions.clean_id(reviewer_id), is_active=True)
-    except (User.DoesNotExist, ValueError, TypeError):
+        if reviewer_pk is None:
+            raise User.DoesNotExist
+        reviewer = User.objects.get(pk=reviewer_pk, is_active=True)
+    except User.DoesNotExist:
         raise errors.InvalidInput({"reviewer": [NOT_AN_AGENCY_REVIEWER]}) from None
     if not reviewer.has_perm(AGENCY_REVIEWER_PERMISSION) or reviewer.pk == filer_user_id(filing):
         raise errors.InvalidInput({"reviewer": [NOT_AN_AGENCY_REVIEWER]})
