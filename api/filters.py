@@ -27,6 +27,32 @@ from declarations.models import (
 MAX_ID = 2**63 - 1
 
 
+BLANK_PARAMETER = _("Give this parameter a value, or leave it out.")
+
+
+class StrictFilterForm(forms.Form):
+    """A filter form that refuses a parameter sent empty (``?kind=``) unless it is free text: the schema
+    documents an enum, a number or a date there, and django-filter would quietly drop the filter."""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for name, field in self.fields.items():
+            if isinstance(field, forms.CharField) or name not in self.data or name in self.errors:
+                continue
+            values = self.data.getlist(name) if hasattr(self.data, "getlist") else [self.data.get(name)]
+            if any(value == "" for value in values):
+                self.add_error(name, BLANK_PARAMETER)
+        return cleaned
+
+
+class StrictFilterSet(filters.FilterSet):
+    """The API's filter sets: an empty enum, number or date parameter is a 400 naming it."""
+
+    def get_form_class(self) -> type[forms.Form]:
+        form_class: type[forms.Form] = super().get_form_class()
+        return type(form_class.__name__, (StrictFilterForm, form_class), {})
+
+
 @extend_schema_field(OpenApiTypes.INT)
 class IntegerFilter(filters.NumberFilter):
     """A whole number within bounds: ``2025.5`` or an id beyond the column's range is a 400, not a guess."""
@@ -39,7 +65,7 @@ class OrganisationSubtreeFilter(filters.ModelChoiceFilter):
     """An organisation id; the filter keeps the declarations of that organisation and everything under it."""
 
 
-class DeclarationFilter(filters.FilterSet):
+class DeclarationFilter(StrictFilterSet):
     state = filters.MultipleChoiceFilter(choices=DeclarationState.choices)
     kind = filters.ChoiceFilter(choices=DeclarationKind.choices)
     year = IntegerFilter(min_value=1, max_value=9999)
@@ -78,7 +104,7 @@ class CategoryFilter(filters.ModelChoiceFilter):
     """A notice category's code; retired (inactive) categories still filter the notices filed under them."""
 
 
-class NoticeFilter(filters.FilterSet):
+class NoticeFilter(StrictFilterSet):
     """The filters of the notice list and of the ЭБАТ's notice queue."""
 
     state = filters.MultipleChoiceFilter(choices=NoticeState.choices)
@@ -104,7 +130,7 @@ class NoticeFilter(filters.FilterSet):
         return queryset.filter(organisation__path__startswith=value.path)
 
 
-class TenderFilter(filters.FilterSet):
+class TenderFilter(StrictFilterSet):
     state = filters.MultipleChoiceFilter(choices=TenderState.choices)
     organisation = OrganisationSubtreeFilter(
         queryset=Organisation.objects.all(),

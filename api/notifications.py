@@ -10,14 +10,13 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
-from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.filters import BooleanChoiceFilter
+from api.filters import BooleanChoiceFilter, StrictFilterSet
 from api.views import NOT_SIGNED_IN, READ_ERRORS, _list_schema
 from workflow import inbox, policies
 from workflow.models import Notification
@@ -42,7 +41,7 @@ class MarkedReadSerializer(serializers.Serializer[Any]):
     marked = serializers.IntegerField(help_text=_("How many unread notifications were marked read."))
 
 
-class NotificationFilter(filters.FilterSet):
+class NotificationFilter(StrictFilterSet):
     unread = BooleanChoiceFilter(
         field_name="read_at", lookup_expr="isnull", label=_("true: only unread ones; false: only read ones")
     )

@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api import serializers as s
-from api.filters import IntegerFilter, OrganisationSubtreeFilter
+from api.filters import IntegerFilter, OrganisationSubtreeFilter, StrictFilterSet
 from api.pagination import ValidatedCursorPagination
 from api.views import ERRORS, READ_ERRORS, _json_object, _list_schema
 from declarations.models import Obligation, ObligationKind, ObligationState, Organisation
@@ -85,7 +85,7 @@ class ObligationSerializer(serializers.ModelSerializer[Obligation]):
         return obligations.available_obligation_transitions(obj, self.context["request"].user)
 
 
-class ObligationFilter(filters.FilterSet):
+class ObligationFilter(StrictFilterSet):
     state = filters.MultipleChoiceFilter(choices=ObligationState.choices)
     kind = filters.ChoiceFilter(choices=ObligationKind.choices)
     period = IntegerFilter(min_value=1, max_value=9999, label=_("The declared year (annual), or the event's year"))
