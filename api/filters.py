@@ -46,7 +46,8 @@ class StrictFilterForm(forms.Form):
 
 
 class StrictFilterSet(filters.FilterSet):
-    """The API's filter sets: an empty enum, number or date parameter is a 400 naming it."""
+    """The work lists' filter sets (declarations, notices, tenders, obligations): an empty enum, number or
+    date parameter is a 400 naming it. The public register and the inbox keep "empty means any"."""
 
     def get_form_class(self) -> type[forms.Form]:
         form_class: type[forms.Form] = super().get_form_class()

@@ -10,13 +10,14 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.filters import BooleanChoiceFilter, StrictFilterSet
+from api.filters import BooleanChoiceFilter
 from api.views import NOT_SIGNED_IN, READ_ERRORS, _list_schema
 from workflow import inbox, policies
 from workflow.models import Notification
@@ -41,7 +42,8 @@ class MarkedReadSerializer(serializers.Serializer[Any]):
     marked = serializers.IntegerField(help_text=_("How many unread notifications were marked read."))
 
 
-class NotificationFilter(StrictFilterSet):
+# ``unread=`` (empty) means every notification, as the inbox's links send it.
+class NotificationFilter(filters.FilterSet):
     unread = BooleanChoiceFilter(
         field_name="read_at", lookup_expr="isnull", label=_("true: only unread ones; false: only read ones")
     )

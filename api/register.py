@@ -35,7 +35,7 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
-from api.filters import IntegerFilter, OrganisationSubtreeFilter, StrictFilterSet
+from api.filters import IntegerFilter, OrganisationSubtreeFilter
 from api.pagination import ValidatedCursorPagination
 from api.serializers import ErrorSerializer
 from declarations.models import Organisation, PublicSnapshot, RecordKind
@@ -172,7 +172,8 @@ class RegisterRecordSerializer(RegisterRecordSummarySerializer):
 # --- search -----------------------------------------------------------------------------------------------
 
 
-class RegisterFilter(StrictFilterSet):
+# An empty parameter means "any" here (the register's search form sends every field, filled or not).
+class RegisterFilter(filters.FilterSet):
     """The register's search criteria; ``workflow.register.search_records`` applies them."""
 
     q = filters.CharFilter(max_length=TEXT_MAX_LENGTH, label=_("A fragment of the official's name"))
