@@ -3,31 +3,19 @@ declaration itself with its history and remarks, discarding a draft and opening 
 
 from __future__ import annotations
 
-import ast
 import html
 import re
-from pathlib import Path
 
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
-from django.utils.translation import templatize
 
 from declarations.content import MSG_AMOUNT, MSG_DATE_IN_FUTURE, MSG_PHONE, MSG_REQUIRED, sample_content
 from declarations.models import Declaration, DeclarationKind, DeclarationRevision, DeclarationState, Obligation
 from tests.factories import PositionFactory, UserFactory, make_declaration, make_reviewer
 from tests.web.pages_filing import form_values, signed_in, snapshot
-from tests.web.test_pages import (
-    CYRILLIC_ALLOWED_IN_EN,
-    CYRILLIC_WORD,
-    LATIN_ALLOWED_IN_MN,
-    LATIN_WORD,
-    fragments,
-    template_messages,
-    visible_text,
-)
 from web import filing
 from workflow import errors, services
 
@@ -846,55 +834,6 @@ def test_a_missing_declaration_is_not_found(filer):
 
     assert client.get("/declarations/999999/").status_code == 404
     assert client.get("/declarations/999999/edit/").status_code == 404
-
-
-# --- the pages in both languages ----------------------------------------------------------------------------
-
-
-FILING_TEMPLATES = Path(filing.__file__).parent / "templates" / "web" / "filing"
-
-
-def filing_template_messages() -> list[tuple[str, str | None]]:
-    """The (msgid, msgid_plural) of this area's templates, as makemessages sees them."""
-    literal = r"u'(?:[^'\\]|\\.)*'"
-    call = re.compile(rf"\bn?gettext\(({literal})(?:, ({literal}))?")
-    found: list[tuple[str, str | None]] = []
-    for template in sorted(FILING_TEMPLATES.glob("*.html")):
-        python = templatize(template.read_text(encoding="utf-8"), origin=str(template))
-        for singular, plural in call.findall(python):
-            entry = (ast.literal_eval(singular), ast.literal_eval(plural) if plural else None)
-            if entry not in found:
-                found.append(entry)
-    return found
-
-
-@pytest.mark.django_db
-def test_the_filing_pages_are_wholly_mongolian_or_wholly_english(filing_pages):
-    """The every-page checks of tests/web/test_pages.py on this area's pages alone."""
-    english = [
-        fragment
-        for singular, plural in template_messages()
-        for msgid in (singular, plural)
-        if msgid
-        for fragment in fragments(msgid)
-    ]
-    rendered = []
-    for name, request in filing_pages:
-        mongolian = request({"HTTP_ACCEPT_LANGUAGE": "mn"})
-        assert (mongolian.status_code, mongolian["Content-Language"]) == (200, "mn"), name
-        # The token is random: a short English fragment could turn up in it by chance.
-        page = CSRF_TOKEN.sub("", mongolian.content.decode())
-        assert [fragment for fragment in english if fragment in html.unescape(page)] == [], name
-        assert set(LATIN_WORD.findall(visible_text(page))) - LATIN_ALLOWED_IN_MN == set(), name
-
-        in_english = request({"HTTP_ACCEPT_LANGUAGE": "en"})
-        assert (in_english.status_code, in_english["Content-Language"]) == (200, "en"), name
-        page = in_english.content.decode()
-        assert set(CYRILLIC_WORD.findall(visible_text(page))) - CYRILLIC_ALLOWED_IN_EN == set(), name
-        rendered.append(html.unescape(page))
-    for singular, plural in filing_template_messages():
-        forms = [singular] if plural is None else [singular, plural]
-        assert any(all(f in page for f in fragments(form)) for form in forms for page in rendered), singular
 
 
 @pytest.mark.django_db
